@@ -1,0 +1,34 @@
+namespace CloudAssembly.Model;
+
+/// <summary>
+/// The shape of one vision transformer as the official code builds it (timm 0.3.2 <c>VisionTransformer</c> with
+/// <c>divided_depths</c>): the total depth is always the sum of the stage depths.
+/// </summary>
+public sealed record VitConfig(
+    string Name,
+    int ImageSize,
+    int PatchSize,
+    int InChannels,
+    int EmbedDim,
+    int NumHeads,
+    double MlpRatio,
+    int NumClasses,
+    bool QkvBias,
+    double LayerNormEps,
+    IReadOnlyList<int> DividedDepths,
+    double DropPathRate = 0.0)
+{
+    public int Depth => DividedDepths.Sum();
+    public int NumStages => DividedDepths.Count;
+    public int NumPatches => (ImageSize / PatchSize) * (ImageSize / PatchSize);
+    public int HiddenDim => (int)(EmbedDim * MlpRatio);
+
+    /// <summary>The global block indices that stage <paramref name="stage"/> owns.</summary>
+    public Range StageBlocks(int stage)
+    {
+        var start = DividedDepths.Take(stage).Sum();
+        return start..(start + DividedDepths[stage]);
+    }
+
+    public string DepthsText => string.Join(' ', DividedDepths);
+}
