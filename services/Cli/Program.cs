@@ -1,0 +1,8 @@
+using System.CommandLine;
+using CloudAssembly.Cli.Commands;
+
+var root = new RootCommand("cloudassembly: Deep Model Assembling for vision transformers (PT → K × MT → assemble → FT).")
+{
+    BenchCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,67 @@
+using SkiaSharp;
+
+namespace CloudAssembly.Data.Images;
+
+/// <summary>
+/// Decodes JPEG, PNG, WebP, BMP and GIF bytes with Skia into an 8-bit <see cref="RgbImage"/>, as PIL's
+/// <c>Image.open(...).convert('RGB')</c> (or <c>'L'</c> for one channel) would: alpha is dropped, not composited, and
+/// EXIF orientation is not applied. A truncated or undecodable file is a <see cref="CorruptImageException"/>.
+/// </summary>
+public static class ImageDecoder
+{
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, int channels, string source)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data) ?? throw new CorruptImageException(source, "not an image Skia can read");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        if (info.Width < 1 || info.Height < 1)
+            throw new CorruptImageException(source, "the image has no pixels");
+        var rgba = new byte[info.BytesSize];
+        SKCodecResult result;
+        unsafe
+        {
+            fixed (byte* p = rgba)
+                result = codec.GetPixels(info, (IntPtr)p);
+        }
+        if (result != SKCodecResult.Success)
+            throw new CorruptImageException(source, result == SKCodecResult.IncompleteInput ? "the file is truncated" : $"decoding failed ({result})");
+        return FromRgba(rgba, info.Width, info.Height, channels);
+    }
+
+    public static RgbImage DecodeFile(string path, int channels)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException e)
+        {
+            throw new CorruptImageException(path, e.Message);
+        }
+        return Decode(bytes, channels, path);
+    }
+
+    private static RgbImage FromRgba(byte[] rgba, int width, int height, int channels)
+    {
+        var image = new RgbImage(width, height, channels);
+        var dst = image.Pixels;
+        var pixels = width * height;
+        if (channels == 3)
+        {
+            for (int i = 0, j = 0; i < pixels; i++, j += 3)
+            {
+                dst[j] = rgba[4 * i];
+                dst[j + 1] = rgba[4 * i + 1];
+                dst[j + 2] = rgba[4 * i + 2];
+            }
+        }
+        else
+        {
+            // PIL's convert('L'): ITU-R 601-2 luma in 16-bit fixed point.
+            for (var i = 0; i < pixels; i++)
+                dst[i] = (byte)((rgba[4 * i] * 19595 + rgba[4 * i + 1] * 38470 + rgba[4 * i + 2] * 7471 + 0x8000) >> 16);
+        }
+        return image;
+    }
+}

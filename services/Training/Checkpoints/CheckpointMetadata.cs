@@ -1,0 +1,31 @@
+using System.Collections;
+
+namespace CloudAssembly.Training.Checkpoints;
+
+/// <summary>
+/// What we add under the key <c>cloudassembly</c> of every checkpoint we write, so that a checkpoint of another
+/// model or another module is refused with a clear message (official checkpoints have no such key).
+/// </summary>
+public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> DividedDepths, int NumClasses, string Phase, int? Idx, int InputSize)
+{
+    public const string Key = "cloudassembly";
+
+    public Dictionary<string, object?> ToPickle() => new()
+    {
+        ["model"] = Model,
+        ["divided_depths"] = DividedDepths.Cast<object?>().ToList(),
+        ["num_classes"] = NumClasses,
+        ["phase"] = Phase,
+        ["idx"] = Idx,
+        ["input_size"] = InputSize,
+    };
+
+    public static CheckpointMetadata? From(Hashtable checkpoint)
+    {
+        if (checkpoint[Key] is not IDictionary d)
+            return null;
+        var depths = ((IList)d["divided_depths"]!).Cast<object>().Select(Convert.ToInt32).ToArray();
+        return new CheckpointMetadata((string)d["model"]!, depths, Convert.ToInt32(d["num_classes"]), (string)d["phase"]!,
+            d["idx"] is null ? null : Convert.ToInt32(d["idx"]), Convert.ToInt32(d["input_size"]));
+    }
+}

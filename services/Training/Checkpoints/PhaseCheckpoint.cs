@@ -1,0 +1,95 @@
+using System.Collections;
+using CloudAssembly.Model;
+using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Training.Optimization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CloudAssembly.Training.Checkpoints;
+
+/// <summary>
+/// A checkpoint in the official layout (method.md §4.6): <c>model</c> (every tensor under its plain name and again
+/// under its <c>stages.i.</c> alias), <c>model_stages</c> (the K stage dicts with local names: the format every
+/// phase hands to the next), <c>optimizer</c> (PyTorch's optimizer state_dict), <c>lr_scheduler</c>, <c>epoch</c>,
+/// <c>scaler</c>, plus <c>rng_state</c> and our <see cref="CheckpointMetadata"/>.
+/// </summary>
+public static class PhaseCheckpoint
+{
+    public static Dictionary<string, object?> Build(VisionTransformer model, FlatAdamW? optimizer, CosineSchedule schedule,
+        int epoch, CheckpointMetadata metadata)
+    {
+        var full = new Dictionary<string, object?>();
+        foreach (var (name, p) in model.NamedParameters())
+            full[name] = p.detach();
+        var stages = new List<object?>();
+        foreach (var stage in model.Stages)
+        {
+            var dict = new Dictionary<string, object?>();
+            foreach (var (name, p) in stage.NamedParameters())
+            {
+                dict[name] = p.detach();
+                full[$"stages.{stage.Index}.{name}"] = p.detach();
+            }
+            stages.Add(dict);
+        }
+        return new Dictionary<string, object?>
+        {
+            ["model"] = full,
+            ["model_stages"] = stages,
+            ["optimizer"] = optimizer?.StateDict(),
+            ["lr_scheduler"] = SchedulerState(schedule, epoch),
+            ["epoch"] = epoch,
+            ["scaler"] = new Dictionary<string, object?>(),
+            ["rng_state"] = random.get_rng_state(),
+            [CheckpointMetadata.Key] = metadata.ToPickle(),
+        };
+    }
+
+    /// <summary>
+    /// Writes <paramref name="checkpoint"/> to <paramref name="path"/> so that the file appears whole or not at all:
+    /// a temporary file in the same folder, flushed to disk, then renamed.
+    /// </summary>
+    public static void Save(Dictionary<string, object?> checkpoint, string path)
+    {
+        var temp = path + ".partial";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            TorchSaveWriter.Save(checkpoint, file);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The K stage state dicts of a checkpoint (ours or official).</summary>
+    public static IReadOnlyList<Dictionary<string, Tensor>> Stages(Hashtable checkpoint, string source)
+    {
+        if (checkpoint["model_stages"] is not IList list || list.Count == 0)
+            throw new InvalidDataException($"Checkpoint '{source}' has no model_stages (is it a Deep Model Assembling checkpoint?).");
+        return [.. list.Cast<object?>().Select((s, i) => TorchLoadReader.StateDict(s, $"model_stages[{i}] of '{source}'"))];
+    }
+
+    public static void LoadAllStages(VisionTransformer model, Hashtable checkpoint, string source)
+    {
+        var stages = Stages(checkpoint, source);
+        if (stages.Count != model.Stages.Count)
+            throw new CheckpointMismatchException(
+                $"Checkpoint '{source}' has {stages.Count} stages but the model has {model.Stages.Count} (--divided_depths {model.Config.DepthsText}).");
+        for (var i = 0; i < stages.Count; i++)
+            model.Stages[i].LoadStateDict(stages[i], $"'{source}'");
+    }
+
+    public static int Epoch(Hashtable checkpoint) => Convert.ToInt32(checkpoint["epoch"]);
+
+    private static Dictionary<string, object?> SchedulerState(CosineSchedule s, int epoch) => new()
+    {
+        ["sched"] = "cosine",
+        ["t_initial"] = s.Epochs,
+        ["lr_min"] = s.MinLr,
+        ["warmup_t"] = s.WarmupEpochs,
+        ["warmup_lr_init"] = s.WarmupLr,
+        ["warmup_prefix"] = false,
+        ["t_in_epochs"] = true,
+        ["base_values"] = new List<object?> { s.BaseLr, s.BaseLr },
+        ["last_epoch"] = epoch,
+    };
+}

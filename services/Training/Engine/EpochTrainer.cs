@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using CloudAssembly.Data;
+using CloudAssembly.Data.Loading;
+using CloudAssembly.Model;
+using CloudAssembly.Training.Losses;
+using CloudAssembly.Training.Optimization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CloudAssembly.Training.Engine;
+
+/// <summary>
+/// The official <c>train_one_epoch</c>: data → mixup → forward → soft-target loss → backward (÷ update_freq) →
+/// every update_freq micro-batches clip (when asked) and step. The loss is read back to the host every step on CPU
+/// and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the GPU never waits for the host in between.
+/// </summary>
+public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, Mixup mixup, TrainOptions options, string phase)
+{
+    public const int GpuLossCheckInterval = 25;
+    private const double ProgressSeconds = 2.0;
+
+    /// <summary>Optimizer steps in one epoch: ⌊N / effective batch⌋ as main.py computes it, and no more than the loader gives.</summary>
+    public static int StepsPerEpoch(BatchLoader loader, int datasetCount, TrainOptions options) =>
+        Math.Min(loader.BatchesPerEpoch / options.UpdateFreq, datasetCount / options.EffectiveBatch);
+
+    public (double Loss, long Images, double Seconds) Train(BatchLoader loader, int datasetCount, int epoch,
+        Action<PhaseEvent> report, CancellationToken cancellation)
+    {
+        model.train();
+        optimizer.ZeroGrad();
+        var steps = StepsPerEpoch(loader, datasetCount, options);
+        if (steps == 0)
+            throw new InvalidOperationException(
+                $"The training set ({datasetCount} samples) is smaller than one effective batch ({options.EffectiveBatch}); lower --batch_size or --update_freq.");
+        var microBatches = steps * options.UpdateFreq;
+        var onGpu = model.parameters().First().device_type != DeviceType.CPU;
+        using var lossSum = zeros(1, dtype: ScalarType.Float64, device: model.parameters().First().device);
+        var clock = Stopwatch.StartNew();
+        var lastReport = 0.0;
+        long images = 0;
+        var seen = 0;
+        foreach (var batch in loader.Epoch(epoch, cancellation))
+        {
+            using var b = batch;
+            if (b.Index >= microBatches)
+                break;
+            cancellation.ThrowIfCancellationRequested();
+            using (var scope = NewDisposeScope())
+            {
+                var (targets, _) = mixup.Apply(b.Images, b.Labels, SampleRandom.For(options.Seed, epoch, b.Index, 0x313C5));
+                var loss = SoftTargetCrossEntropy.Loss(model.call(b.Images), targets);
+                (options.UpdateFreq == 1 ? loss : loss / options.UpdateFreq).backward();
+                lossSum.add_(loss.detach());
+                if ((b.Index + 1) % options.UpdateFreq == 0)
+                {
+                    if (options.ClipGrad is { } maxNorm)
+                        optimizer.ClipGradNorm(maxNorm);
+                    optimizer.Step();
+                    optimizer.ZeroGrad();
+                }
+            }
+            images += b.Size;
+            seen++;
+            if (!onGpu || seen % GpuLossCheckInterval == 0 || seen == microBatches)
+                CheckFinite(lossSum, seen, epoch);
+            var elapsed = clock.Elapsed.TotalSeconds;
+            if (elapsed - lastReport >= ProgressSeconds || seen == microBatches)
+            {
+                lastReport = elapsed;
+                report(new StepProgress(phase, epoch, options.Epochs, seen / options.UpdateFreq, steps,
+                    lossSum.item<double>() / seen, optimizer.LearningRate, images / Math.Max(elapsed, 1e-9)));
+            }
+        }
+        CheckFinite(lossSum, seen, epoch);
+        return (lossSum.item<double>() / Math.Max(seen, 1), images, clock.Elapsed.TotalSeconds);
+    }
+
+    private void CheckFinite(Tensor lossSum, int seen, int epoch)
+    {
+        var value = lossSum.item<double>();
+        if (!double.IsFinite(value))
+            throw new NonFiniteLossException(
+                $"{phase}: the training loss became {value} in epoch {epoch} (by micro-batch {seen}); stopping the phase. " +
+                "The last checkpoint is intact; lower --lr or enable --clip-grad.");
+    }
+}
+
+/// <summary>The loss became NaN or infinite; the phase stops (as the official code's sys.exit(1)).</summary>
+public sealed class NonFiniteLossException(string message) : Exception(message);

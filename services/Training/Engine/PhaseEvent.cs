@@ -1,0 +1,11 @@
+namespace CloudAssembly.Training.Engine;
+
+/// <summary>What a running phase reports: messages, step progress and finished epochs. <c>Phase</c> is a label such as <c>MT[2]</c>.</summary>
+public abstract record PhaseEvent(string Phase);
+
+public sealed record PhaseMessage(string Phase, string Text, bool IsWarning = false) : PhaseEvent(Phase);
+
+public sealed record StepProgress(string Phase, int Epoch, int Epochs, int Step, int Steps, double Loss, double Lr, double ImagesPerSecond)
+    : PhaseEvent(Phase);
+
+public sealed record EpochCompleted(string Phase, EpochLog Log, int Epochs, string CheckpointPath) : PhaseEvent(Phase);

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using CloudAssembly.Model;
+using CloudAssembly.Training.Checkpoints;
+using CloudAssembly.Training.Engine;
+using CloudAssembly.Training.Losses;
+using CloudAssembly.Training.Optimization;
+using CloudAssembly.Training.Phases;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CloudAssembly.Training;
+
+/// <summary>
+/// One phase from start to finish, as the official <c>main.py</c> runs it: build the phase's network, auto-resume
+/// from <c>output_dir</c>, train epoch by epoch at the per-epoch lr, evaluate, checkpoint, log, and write
+/// <c>finished_checkpoint.pth</c>. A finished phase is not trained again, but <c>--eval</c> still evaluates it
+/// (the official code exits before evaluating).
+/// </summary>
+public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device, PhaseData> data, Action<PhaseEvent>? observer = null)
+{
+    public string Label => options.Phase == Phase.MT ? $"MT[{options.Idx}]" : options.Phase.ToString();
+
+    public PhaseResult Run(CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        PhaseModelBuilder.Validate(options);
+        var device = TorchRuntime.Initialize(options.Device, options.LibTorch);
+        var folder = new CheckpointDirectory(options.OutputDir);
+        if (folder.IsFinished && !options.Eval)
+        {
+            Say($"Already finished: {folder.FinishedPath} exists; not training again.");
+            var last = EpochLog.Last(options.OutputDir);
+            return new PhaseResult(Label, 0, last is null ? null : new EvalResult(last.TestAcc1, last.TestAcc5, last.TestLoss, 0),
+                clock.Elapsed.TotalSeconds, 0, folder.FinishedPath, AlreadyFinished: true);
+        }
+
+        manual_seed(options.Seed);
+        var phaseData = data(options, device);
+        var prepared = PhaseModelBuilder.Build(options, phaseData.NumClasses, device, m => Say(m));
+        var model = prepared.Model;
+        var nParameters = model.parameters().Sum(p => p.numel());
+        var baseLr = CosineSchedule.ScaleLr(options.Lr, options.EffectiveBatch);
+        var schedule = new CosineSchedule(baseLr, options.MinLr, options.WarmupLr, options.WarmupEpochs, options.Epochs);
+        var (beta1, beta2) = options.OptBetas ?? (0.9, 0.999);
+        using var optimizer = new FlatAdamW(prepared.Groups, baseLr, beta1, beta2, options.OptEps);
+        var metadata = new CheckpointMetadata(options.Model, options.DividedDepths, phaseData.NumClasses, options.Phase.ToString(),
+            options.Idx, options.InputSize);
+
+        if (options.Eval)
+            return Evaluate(model, phaseData, folder, clock, cancellation);
+
+        var startEpoch = 0;
+        if (folder.LatestReadable(w => Say(w, warning: true)) is { } latest)
+        {
+            PhaseCheckpoint.LoadAllStages(model, latest.Checkpoint, latest.Path);
+            if (latest.Checkpoint["optimizer"] is System.Collections.IDictionary state)
+                optimizer.LoadStateDict(state, latest.Path);
+            startEpoch = latest.Epoch + 1;
+            Say($"Resumed from {latest.Path}: continuing at epoch {startEpoch} of {options.Epochs}.");
+        }
+        else
+        {
+            Say($"{Label}: {options.Model} depths [{options.DepthsText()}], {nParameters:N0} parameters, " +
+                $"{optimizer.NumElements:N0} optimized; lr {baseLr:G4} (effective batch {options.EffectiveBatch}), {options.Epochs} epochs.");
+        }
+
+        var mixup = new Mixup(new MixupOptions(phaseData.NumClasses, options.Mixup, options.Cutmix, options.CutmixMinMax,
+            options.MixupProb, options.MixupSwitchProb, options.MixupMode, options.Smoothing));
+        var trainer = new EpochTrainer(model, optimizer, mixup, options, Label);
+        phaseData.Train.CorruptImage += m => Say(m, warning: true);
+        EvalResult? eval = null;
+        long trainedImages = 0;
+        double trainSeconds = 0;
+        var epochsTrained = 0;
+        for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
+        {
+            // Each epoch draws drop-path masks from its own seed, so a resumed run draws what an uninterrupted one would.
+            manual_seed(options.Seed * 100_003L + epoch);
+            optimizer.LearningRate = schedule.LrForEpoch(epoch);
+            var (loss, images, seconds) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report, cancellation);
+            eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
+            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata), epoch, options.SaveCkptNum);
+            var log = new EpochLog(optimizer.LearningRate, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds);
+            log.AppendTo(options.OutputDir);
+            Report(new EpochCompleted(Label, log, options.Epochs, checkpoint));
+            trainedImages += images;
+            trainSeconds += seconds;
+            epochsTrained++;
+        }
+        var finished = folder.SaveFinished(PhaseCheckpoint.Build(model, optimizer, schedule, options.Epochs - 1, metadata));
+        eval ??= Evaluator.Evaluate(model, phaseData.Val, cancellation);
+        Say($"{Label} finished: top-1 {eval.Acc1:F2}%, top-5 {eval.Acc5:F2}% → {finished}");
+        return new PhaseResult(Label, epochsTrained, eval, clock.Elapsed.TotalSeconds,
+            trainSeconds > 0 ? trainedImages / trainSeconds : 0, finished, AlreadyFinished: false);
+    }
+
+    private PhaseResult Evaluate(VisionTransformer model, PhaseData phaseData, CheckpointDirectory folder, Stopwatch clock, CancellationToken cancellation)
+    {
+        if (folder.IsFinished)
+            PhaseCheckpoint.LoadAllStages(model, Model.Checkpoints.TorchLoadReader.Read(folder.FinishedPath), folder.FinishedPath);
+        else if (folder.LatestReadable(w => Say(w, warning: true)) is { } latest)
+            PhaseCheckpoint.LoadAllStages(model, latest.Checkpoint, latest.Path);
+        else if (string.IsNullOrEmpty(options.Finetune) && options.Phase is not (Phase.FT or Phase.MT))
+            Say($"--eval: no checkpoint in '{options.OutputDir}' and no --finetune; evaluating the freshly initialised model.", warning: true);
+        var eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
+        Say($"Accuracy of the network on the {eval.Images} test images: {eval.Acc1:F1}% (top-5 {eval.Acc5:F1}%, loss {eval.Loss:F4})");
+        return new PhaseResult(Label, 0, eval, clock.Elapsed.TotalSeconds, 0, folder.IsFinished ? folder.FinishedPath : null, AlreadyFinished: false);
+    }
+
+    private void Report(PhaseEvent e) => observer?.Invoke(e);
+
+    private void Say(string text, bool warning = false) => Report(new PhaseMessage(Label, text, warning));
+}

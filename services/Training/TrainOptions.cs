@@ -1,0 +1,70 @@
+namespace CloudAssembly.Training;
+
+/// <summary>
+/// One phase's settings, with the official <c>main.py</c> defaults (method.md §5). The command line spells each as
+/// the official flag (<c>--batch_size</c>, <c>--drop-path</c>, <c>--divided_depths</c>, ...), so the seed's scripts
+/// port line by line.
+/// </summary>
+public sealed record TrainOptions
+{
+    public Phase Phase { get; init; } = Phase.E2E;
+    public string Model { get; init; } = "deit_base_patch16_224";
+    public IReadOnlyList<int> DividedDepths { get; init; } = [];
+    public int? Idx { get; init; }
+    public string? MetaModel { get; init; }
+    public IReadOnlyList<string> IncubationModels { get; init; } = [];
+    public string? Finetune { get; init; }
+
+    public int BatchSize { get; init; } = 64;
+    public int UpdateFreq { get; init; } = 1;
+    public int Epochs { get; init; } = 300;
+    public int InputSize { get; init; } = 224;
+    public double Drop { get; init; }
+    public double DropPath { get; init; } = 0.1;
+
+    public double OptEps { get; init; } = 1e-8;
+    public (double Beta1, double Beta2)? OptBetas { get; init; }
+    public double? ClipGrad { get; init; }
+    public double WeightDecay { get; init; } = 0.05;
+    public double Lr { get; init; } = 5e-4;
+    public double WarmupLr { get; init; } = 1e-6;
+    public double MinLr { get; init; } = 1e-5;
+    public int WarmupEpochs { get; init; } = 20;
+
+    public double ColorJitter { get; init; } = 0.4;
+    public string Aa { get; init; } = "rand-m9-mstd0.5-inc1";
+    public double Smoothing { get; init; } = 0.1;
+    public string TrainInterpolation { get; init; } = "bicubic";
+    public bool RepeatedAug { get; init; } = true;
+    public double Reprob { get; init; } = 0.25;
+    public string Remode { get; init; } = "pixel";
+    public int Recount { get; init; } = 1;
+    public double Mixup { get; init; } = 0.8;
+    public double Cutmix { get; init; } = 1.0;
+    public (double Min, double Max)? CutmixMinMax { get; init; }
+    public double MixupProb { get; init; } = 1.0;
+    public double MixupSwitchProb { get; init; } = 0.5;
+    public string MixupMode { get; init; } = "batch";
+
+    public string DataPath { get; init; } = "data";
+    public string DataSet { get; init; } = "IMNET";
+    public string OutputDir { get; init; } = ".";
+    public string Device { get; init; } = "cuda";
+    public string? LibTorch { get; init; }
+    public int Seed { get; init; }
+    public bool Eval { get; init; }
+    public int NumWorkers { get; init; } = 10;
+    public bool PinMem { get; init; } = true;
+    public bool UseAmp { get; init; }
+    public int SaveCkptNum { get; init; } = 2;
+
+    /// <summary>Train on this many samples (a fixed seeded subset) instead of the whole training split; 0 = all.</summary>
+    public int TrainLimit { get; init; }
+
+    /// <summary>Evaluate on this many samples (the first ones) instead of the whole validation split; 0 = all.</summary>
+    public int EvalLimit { get; init; }
+
+    public int EffectiveBatch => BatchSize * UpdateFreq;
+
+    public string DepthsText() => string.Join(' ', DividedDepths);
+}
