@@ -91,15 +91,15 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     private void InitWeights()
     {
         using var _ = no_grad();
-        nn.init.trunc_normal_(pos_embed, std: .02);
-        nn.init.trunc_normal_(cls_token, std: .02);
+        TruncatedNormal.Fill(pos_embed, std: .02);
+        TruncatedNormal.Fill(cls_token, std: .02);
         // timm's _init_weights: Linear ~ trunc_normal(.02) with zero bias, LayerNorm 1/0. The patch-embedding
         // Conv2d is not touched and keeps PyTorch's default (kaiming-uniform) init.
         foreach (var (_, module) in named_modules())
         {
             if (module is Linear linear)
             {
-                nn.init.trunc_normal_(linear.weight!, std: .02);
+                TruncatedNormal.Fill(linear.weight!, std: .02);
                 linear.bias?.zero_();
             }
             else if (module is LayerNorm layerNorm)

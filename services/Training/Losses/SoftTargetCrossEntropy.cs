@@ -14,6 +14,8 @@ public static class SoftTargetCrossEntropy
     {
         var off = smoothing / numClasses;
         var on = 1.0 - smoothing + off;
-        return F.one_hot(labels, numClasses).to(ScalarType.Float32).mul_(on - off).add_(off);
+        using var index = labels.unsqueeze(1);
+        using var onValues = full(labels.shape[0], 1, on, dtype: ScalarType.Float32, device: labels.device);
+        return full(labels.shape[0], numClasses, off, dtype: ScalarType.Float32, device: labels.device).scatter_(1, index, onValues);
     }
 }

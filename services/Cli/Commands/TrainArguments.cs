@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using CloudAssembly.Training;
+
+namespace CloudAssembly.Cli.Commands;
+
+/// <summary>
+/// The flags of the official <c>main.py</c>, spelled as it spells them and with its defaults, bound to
+/// <see cref="TrainOptions"/>. Flags that only matter for optimizers, schedulers or distillation the official recipe
+/// does not use are accepted with their defaults; asking for a non-default value of one is an error, not a silent no-op.
+/// </summary>
+public sealed class TrainArguments
+{
+    private readonly Option<int> batchSize = Int("--batch_size", 64, "Per-device batch size.");
+    private readonly Option<int> epochs = Int("--epochs", 300, "Epochs of this phase.");
+    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, deit_tiny_patch4_32, ...).");
+    private readonly Option<int> inputSize = Int("--input-size", 224, "Image size the model takes.");
+    private readonly Option<double> drop = Real("--drop", 0.0, "Dropout rate (the official recipe uses 0).");
+    private readonly Option<double> dropPath = Real("--drop-path", 0.1, "Stochastic depth rate, linear over the network being built.");
+    private readonly Option<string> opt = Text("--opt", "adamw", "Optimizer (the official recipe: adamw).");
+    private readonly Option<double> optEps = Real("--opt-eps", 1e-8, "AdamW epsilon.");
+    private readonly Option<double[]> optBetas = Many<double>("--opt-betas", "AdamW betas (default 0.9 0.999).");
+    private readonly Option<double?> clipGrad = new("--clip-grad") { Description = "Clip the gradient norm of the optimized parameters (applied in fp32 too; the official code only clips with AMP)." };
+    private readonly Option<double> momentum = Real("--momentum", 0.9, "SGD momentum (unused by AdamW).");
+    private readonly Option<double> weightDecay = Real("--weight-decay", 0.05, "Decoupled weight decay.");
+    private readonly Option<string> sched = Text("--sched", "cosine", "LR schedule (the official recipe: cosine).");
+    private readonly Option<double> lr = Real("--lr", 5e-4, "Base learning rate per 512 images (scaled by the effective batch).");
+    private readonly Option<double[]> lrNoise = Many<double>("--lr-noise", "LR noise epochs (not part of the official recipe).");
+    private readonly Option<double> warmupLr = Real("--warmup-lr", 1e-6, "Warm-up start lr.");
+    private readonly Option<double> minLr = Real("--min-lr", 1e-5, "Cosine floor.");
+    private readonly Option<int> decayEpochs = Int("--decay-epochs", 30, "Step schedule only (unused by cosine).");
+    private readonly Option<int> warmupEpochs = Int("--warmup-epochs", 20, "Linear warm-up epochs.");
+    private readonly Option<int> cooldownEpochs = Int("--cooldown-epochs", 10, "Returned by timm's factory and ignored by the official loop; accepted for compatibility.");
+    private readonly Option<int> patienceEpochs = Int("--patience-epochs", 10, "Plateau schedule only (unused by cosine).");
+    private readonly Option<double> decayRate = Real("--decay-rate", 0.1, "Step schedule only (unused by cosine).");
+    private readonly Option<double> colorJitter = Real("--color-jitter", 0.4, "Colour jitter; only used with --aa none.");
+    private readonly Option<string> aa = Text("--aa", "rand-m9-mstd0.5-inc1", "Auto-augment policy, or none.");
+    private readonly Option<double> smoothing = Real("--smoothing", 0.1, "Label smoothing.");
+    private readonly Option<string> trainInterpolation = Text("--train-interpolation", "bicubic", "Training resize interpolation.");
+    private readonly Option<bool> repeatedAug = Flag("--repeated-aug", "Repeated augmentation (on by default).");
+    private readonly Option<bool> noRepeatedAug = Flag("--no-repeated-aug", "Turn repeated augmentation off.");
+    private readonly Option<double> reprob = Real("--reprob", 0.25, "Random erasing probability.");
+    private readonly Option<string> remode = Text("--remode", "pixel", "Random erasing mode.");
+    private readonly Option<int> recount = Int("--recount", 1, "Random erasing count.");
+    private readonly Option<bool> resplit = Flag("--resplit", "Parsed but unused, as in the official code.");
+    private readonly Option<double> mixup = Real("--mixup", 0.8, "Mixup alpha (0 disables).");
+    private readonly Option<double> cutmix = Real("--cutmix", 1.0, "Cutmix alpha (0 disables).");
+    private readonly Option<double[]> cutmixMinMax = Many<double>("--cutmix-minmax", "Cutmix min/max ratio (overrides the alpha).");
+    private readonly Option<double> mixupProb = Real("--mixup-prob", 1.0, "Probability of mixing a batch.");
+    private readonly Option<double> mixupSwitchProb = Real("--mixup-switch-prob", 0.5, "Probability of cutmix instead of mixup.");
+    private readonly Option<string> mixupMode = Text("--mixup-mode", "batch", "How mixup parameters are drawn: batch.");
+    private readonly Option<string> teacherModel = Text("--teacher-model", "regnety_160", "DeiT leftover (no distillation in Deep Model Assembling).");
+    private readonly Option<string> teacherPath = Text("--teacher-path", "", "DeiT leftover.");
+    private readonly Option<string> distillationType = Text("--distillation-type", "none", "Only none: these ViTs have no distillation token.");
+    private readonly Option<double> distillationAlpha = Real("--distillation-alpha", 0.5, "DeiT leftover.");
+    private readonly Option<double> distillationTau = Real("--distillation-tau", 1.0, "DeiT leftover.");
+    private readonly Option<string> finetune = Text("--finetune", "", "Initialise from another run's model_stages (pos_embed resized to --input-size).");
+    private readonly Option<string> dataPath = Text("--data-path", "data", "Dataset root: train/ and val/ class folders, or a folder of IDX files.");
+    private readonly Option<string> dataSet = Text("--data-set", "IMNET", "IMNET (or FOLDER: train/ and val/ class folders), FMNIST, MNIST.");
+    private readonly Option<string> inatCategory = Text("--inat-category", "name", "iNaturalist only.");
+    private readonly Option<string> outputDir = Text("--output_dir", ".", "Checkpoints and log.txt; also the auto-resume folder.");
+    private readonly Option<string> device = Text("--device", "cuda", "cpu, cuda or cuda:N (CUDA never falls back to CPU).");
+    private readonly Option<string?> libtorch = new("--libtorch") { Description = "Folder with CUDA libtorch, e.g. an installed PyTorch's torch/lib (or set CLOUDASSEMBLY_LIBTORCH)." };
+    private readonly Option<int> seed = Int("--seed", 0, "Random seed.");
+    private readonly Option<int> startEpoch = Int("--start_epoch", 0, "Overwritten by auto-resume, as in the official code.");
+    private readonly Option<bool> eval = Flag("--eval", "Only evaluate (the finished or latest checkpoint in --output_dir, or --finetune).");
+    private readonly Option<bool> distEval = Flag("--dist-eval", "Accepted for compatibility (one process evaluates the whole set).");
+    private readonly Option<int> numWorkers = Int("--num_workers", 10, "Decode and augmentation threads.");
+    private readonly Option<bool> pinMem = Flag("--pin-mem", "Pin batch memory for CUDA (on by default).");
+    private readonly Option<bool> noPinMem = Flag("--no-pin-mem", "Do not pin batch memory.");
+    private readonly Option<int> worldSize = Int("--world_size", 1, "Data-parallel replicas (1: this process).");
+    private readonly Option<string> distUrl = Text("--dist_url", "env://", "Accepted for compatibility.");
+    private readonly Option<string> phase = Text("--phase", "E2E", "PT, MT, FT or E2E.");
+    private readonly Option<int[]> dividedDepths = Many<int>("--divided_depths", "Depth of each stage (required), e.g. 1 1 1 1 for PT or 3 1 1 1 for MT --idx 0.");
+    private readonly Option<int?> idx = new("--idx") { Description = "MT: the module to incubate." };
+    private readonly Option<string> metaModel = Text("--meta_model", "", "MT: the PT phase's finished_checkpoint.pth.");
+    private readonly Option<string[]> incubationModels = Many<string>("--incubation_models", "FT: the K MT checkpoints, in stage order.");
+    private readonly Option<int> updateFreq = Int("--update_freq", 1, "Gradient accumulation steps.");
+    private readonly Option<int> useAmp = Int("--use_amp", 0, "1: bf16 compute with fp32 master weights.");
+    private readonly Option<int> saveCkptNum = Int("--save_ckpt_num", 2, "Epoch checkpoints kept.");
+    private readonly Option<int> saveFreq = Int("--save_freq", 1, "Accepted for compatibility (only entered the official delete arithmetic).");
+    private readonly Option<int> trainLimit = Int("--train-limit", 0, "Train on a fixed seeded subset of this many samples (0: all).");
+    private readonly Option<int> evalLimit = Int("--eval-limit", 0, "Evaluate on the first this many samples (0: all).");
+
+    public IEnumerable<Option> All =>
+    [
+        batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, momentum, weightDecay, sched, lr, lrNoise,
+        warmupLr, minLr, decayEpochs, warmupEpochs, cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing,
+        trainInterpolation, repeatedAug, noRepeatedAug, reprob, remode, recount, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
+        mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau, finetune,
+        dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch, eval, distEval, numWorkers, pinMem, noPinMem,
+        worldSize, distUrl, phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq,
+        trainLimit, evalLimit,
+    ];
+
+    public TrainOptions Bind(ParseResult p)
+    {
+        Require(p.GetValue(opt) == "adamw", $"--opt {p.GetValue(opt)} is not supported: the official recipe (and this trainer) uses adamw.");
+        Require(p.GetValue(sched) == "cosine", $"--sched {p.GetValue(sched)} is not supported: the official recipe uses cosine.");
+        Require(p.GetValue(lrNoise) is not { Length: > 0 }, "--lr-noise is not supported (the official recipe does not use it).");
+        Require(p.GetValue(distillationType) == "none", "--distillation-type must be none: these ViTs have no distillation token.");
+        Require(p.GetValue(drop) == 0.0, "--drop (dropout) is not supported: the official recipe uses 0.");
+        Require(p.GetValue(worldSize) == 1, "--world_size other than 1 is not supported by `train`; run K module phases on K trainers instead.");
+        var betas = p.GetValue(optBetas);
+        Require(betas is null or { Length: 0 or 2 }, "--opt-betas takes two values, e.g. --opt-betas 0.9 0.999.");
+        var minmax = p.GetValue(cutmixMinMax);
+        Require(minmax is null or { Length: 0 or 2 }, "--cutmix-minmax takes two values, e.g. --cutmix-minmax 0.2 0.8.");
+        var phaseText = p.GetValue(phase)!;
+        Require(Enum.TryParse<Phase>(phaseText, ignoreCase: true, out var parsedPhase),
+            $"--phase {phaseText} is not a phase: use PT, MT, FT or E2E.");
+        return new TrainOptions
+        {
+            Phase = parsedPhase,
+            Model = p.GetValue(model)!,
+            DividedDepths = p.GetValue(dividedDepths) ?? [],
+            Idx = p.GetValue(idx),
+            MetaModel = NullIfEmpty(p.GetValue(metaModel)),
+            IncubationModels = p.GetValue(incubationModels) ?? [],
+            Finetune = NullIfEmpty(p.GetValue(finetune)),
+            BatchSize = p.GetValue(batchSize),
+            UpdateFreq = p.GetValue(updateFreq),
+            Epochs = p.GetValue(epochs),
+            InputSize = p.GetValue(inputSize),
+            Drop = p.GetValue(drop),
+            DropPath = p.GetValue(dropPath),
+            OptEps = p.GetValue(optEps),
+            OptBetas = betas is { Length: 2 } ? (betas[0], betas[1]) : null,
+            ClipGrad = p.GetValue(clipGrad),
+            WeightDecay = p.GetValue(weightDecay),
+            Lr = p.GetValue(lr),
+            WarmupLr = p.GetValue(warmupLr),
+            MinLr = p.GetValue(minLr),
+            WarmupEpochs = p.GetValue(warmupEpochs),
+            ColorJitter = p.GetValue(colorJitter),
+            Aa = p.GetValue(aa)!,
+            Smoothing = p.GetValue(smoothing),
+            TrainInterpolation = p.GetValue(trainInterpolation)!,
+            RepeatedAug = !p.GetValue(noRepeatedAug),
+            Reprob = p.GetValue(reprob),
+            Remode = p.GetValue(remode)!,
+            Recount = p.GetValue(recount),
+            Mixup = p.GetValue(mixup),
+            Cutmix = p.GetValue(cutmix),
+            CutmixMinMax = minmax is { Length: 2 } ? (minmax[0], minmax[1]) : null,
+            MixupProb = p.GetValue(mixupProb),
+            MixupSwitchProb = p.GetValue(mixupSwitchProb),
+            MixupMode = p.GetValue(mixupMode)!,
+            DataPath = p.GetValue(dataPath)!,
+            DataSet = p.GetValue(dataSet)!,
+            OutputDir = p.GetValue(outputDir)!,
+            Device = p.GetValue(device)!,
+            LibTorch = p.GetValue(libtorch),
+            Seed = p.GetValue(seed),
+            Eval = p.GetValue(eval),
+            NumWorkers = p.GetValue(numWorkers),
+            PinMem = !p.GetValue(noPinMem),
+            UseAmp = p.GetValue(useAmp) == 1,
+            SaveCkptNum = p.GetValue(saveCkptNum),
+            TrainLimit = p.GetValue(trainLimit),
+            EvalLimit = p.GetValue(evalLimit),
+        };
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+            throw new ArgumentException(message);
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    private static Option<int> Int(string name, int value, string description) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    private static Option<double> Real(string name, double value, string description) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    private static Option<string> Text(string name, string value, string description) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    private static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    private static Option<T[]> Many<T>(string name, string description) =>
+        new(name) { Description = description, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+}
