@@ -67,6 +67,12 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         var mixup = new Mixup(new MixupOptions(phaseData.NumClasses, options.Mixup, options.Cutmix, options.CutmixMinMax,
             options.MixupProb, options.MixupSwitchProb, options.MixupMode, options.Smoothing));
         var trainer = new EpochTrainer(model, optimizer, mixup, options, Label);
+        EvalResult? initial = null;
+        if (options.EvaluateBeforeTraining && startEpoch == 0)
+        {
+            initial = Evaluator.Evaluate(model, phaseData.Val, cancellation);
+            Say($"{Label} before training: top-1 {initial.Acc1:F2}%, top-5 {initial.Acc5:F2}%.");
+        }
         phaseData.Train.CorruptImage += m => Say(m, warning: true);
         EvalResult? eval = null;
         long trainedImages = 0;
@@ -91,7 +97,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         eval ??= Evaluator.Evaluate(model, phaseData.Val, cancellation);
         Say($"{Label} finished: top-1 {eval.Acc1:F2}%, top-5 {eval.Acc5:F2}% → {finished}");
         return new PhaseResult(Label, epochsTrained, eval, clock.Elapsed.TotalSeconds,
-            trainSeconds > 0 ? trainedImages / trainSeconds : 0, finished, AlreadyFinished: false);
+            trainSeconds > 0 ? trainedImages / trainSeconds : 0, finished, AlreadyFinished: false, initial);
     }
 
     private PhaseResult Evaluate(VisionTransformer model, PhaseData phaseData, CheckpointDirectory folder, Stopwatch clock, CancellationToken cancellation)

@@ -64,6 +64,9 @@ public sealed record TrainOptions
     /// <summary>Evaluate on this many samples (the first ones) instead of the whole validation split; 0 = all.</summary>
     public int EvalLimit { get; init; }
 
+    /// <summary>Evaluate the network once before the first epoch (FT: the assembled model as it comes out of assembly).</summary>
+    public bool EvaluateBeforeTraining { get; init; }
+
     public int EffectiveBatch => BatchSize * UpdateFreq;
 
     public string DepthsText() => string.Join(' ', DividedDepths);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CloudAssembly.Data.Augmentation;
 using CloudAssembly.Data.Datasets;
 using CloudAssembly.Data.Images;
 using TorchSharp;
@@ -13,7 +14,7 @@ namespace CloudAssembly.Data.Loading;
 /// position), so the bytes do not depend on which thread did the work. A corrupt image is reported once and
 /// replaced by the next readable sample, so batches stay full.
 /// </summary>
-public sealed class BatchLoader(IImageDataset dataset, ISampleTransform transform, ISampler sampler, LoaderOptions options)
+public sealed class BatchLoader(IImageDataset dataset, ISampleTransform transform, SampleShape shape, ISampler sampler, LoaderOptions options)
 {
     private const int MaxReplacements = 64;
 
@@ -29,6 +30,8 @@ public sealed class BatchLoader(IImageDataset dataset, ISampleTransform transfor
 
     public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellation = default)
     {
+        if (transform.SampleLength != shape.Length)
+            throw new ArgumentException($"The transform writes {transform.SampleLength} values per sample but the batch holds {shape.Channels}x{shape.Size}x{shape.Size}.");
         var indices = sampler.EpochIndices(epoch);
         var batches = BatchesPerEpoch;
         if (batches == 0)
@@ -104,7 +107,7 @@ public sealed class BatchLoader(IImageDataset dataset, ISampleTransform transfor
     {
         var start = batch * options.BatchSize;
         var size = Math.Min(options.BatchSize, indices.Count - start);
-        int c = transform.Channels, s = transform.Size, sampleLength = c * s * s;
+        int c = shape.Channels, s = shape.Size, sampleLength = shape.Length;
         var images = empty([size, c, s, s], ScalarType.Float32);
         if (options.Device.type == DeviceType.CUDA)
         {
@@ -132,7 +135,7 @@ public sealed class BatchLoader(IImageDataset dataset, ISampleTransform transfor
             var candidate = (index + attempt) % dataset.Count;
             try
             {
-                return (dataset.Load(candidate, transform.Channels), dataset.Label(candidate));
+                return (dataset.Load(candidate, shape.Channels), dataset.Label(candidate));
             }
             catch (CorruptImageException e)
             {

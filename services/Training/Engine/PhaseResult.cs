@@ -8,4 +8,5 @@ public sealed record PhaseResult(
     double WallSeconds,
     double TrainImagesPerSecond,
     string? FinishedCheckpoint,
-    bool AlreadyFinished);
+    bool AlreadyFinished,
+    EvalResult? InitialEval = null);

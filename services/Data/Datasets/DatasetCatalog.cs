@@ -1,0 +1,43 @@
+namespace CloudAssembly.Data.Datasets;
+
+/// <summary>
+/// The <c>--data-set</c> names: IMNET (and its alias FOLDER) read <c>train/</c> and <c>val/</c> class folders under
+/// <c>--data-path</c>; FMNIST and MNIST read IDX files (Debian's <c>dataset-fashion-mnist</c> puts them in
+/// <c>/usr/share/datasets/fashion-mnist</c>).
+/// </summary>
+public static class DatasetCatalog
+{
+    public const string DefaultFashionMnistPath = "/usr/share/datasets/fashion-mnist";
+
+    public static (IImageDataset Train, IImageDataset Val) Open(string dataSet, string dataPath)
+    {
+        switch (dataSet.ToUpperInvariant())
+        {
+            case "IMNET":
+            case "FOLDER":
+                var trainRoot = Path.Combine(dataPath, "train");
+                var valRoot = Path.Combine(dataPath, "val");
+                if (!Directory.Exists(trainRoot) || !Directory.Exists(valRoot))
+                    throw new DirectoryNotFoundException($"--data-path '{dataPath}' needs train/ and val/ folders of class folders (ImageNet layout).");
+                var train = ImageFolderDataset.Open(trainRoot);
+                return (train, ImageFolderDataset.Open(valRoot, train.Classes));
+            case "FMNIST":
+                return (IdxDataset.Open(dataPath, true, IdxDataset.FashionMnistClasses), IdxDataset.Open(dataPath, false, IdxDataset.FashionMnistClasses));
+            case "MNIST":
+                return (IdxDataset.Open(dataPath, true, IdxDataset.DigitClasses), IdxDataset.Open(dataPath, false, IdxDataset.DigitClasses));
+            case "CIFAR":
+                throw new NotSupportedException("--data-set CIFAR (CIFAR-100's Python pickles) is not read; export it as train/ and val/ image folders and use --data-set FOLDER.");
+            default:
+                throw new ArgumentException($"Unknown --data-set '{dataSet}': use IMNET (or FOLDER), FMNIST or MNIST.");
+        }
+    }
+
+    /// <summary>Per-channel mean and std for normalisation: the dataset's own for the grey sets, ImageNet's otherwise.</summary>
+    public static (double[] Mean, double[] Std) Statistics(string dataSet, int channels) => (dataSet.ToUpperInvariant(), channels) switch
+    {
+        ("FMNIST", 1) => ([0.2860], [0.3530]),
+        ("MNIST", 1) => ([0.1307], [0.3081]),
+        (_, 1) => ([0.449], [0.226]),
+        _ => ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+    };
+}
