@@ -43,8 +43,6 @@ public sealed record AugmentationOptions
 
     public bool IsSmallInput => InputSize <= SmallInputLimit;
 
-    public int Channels => Mean.Count;
-
     /// <summary>The parsed RandAugment, or null when auto-augment is off.</summary>
     public RandAugmentConfig? RandAugment =>
         string.IsNullOrEmpty(AutoAugment) || AutoAugment.Equals("none", StringComparison.OrdinalIgnoreCase)

@@ -95,9 +95,9 @@ public static class PilEnhance
     }
 
     /// <summary>ITU-R 601-2 luma in Pillow's 16-bit fixed point (<c>convert("L")</c>).</summary>
-    internal static byte Grey(int r, int g, int b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+    private static byte Grey(int r, int g, int b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
 
-    internal static byte Blend(int degenerate, int value, float alpha)
+    private static byte Blend(int degenerate, int value, float alpha)
     {
         var t = degenerate + alpha * (value - degenerate);
         return t <= 0f ? (byte)0 : t >= 255f ? (byte)255 : (byte)t;

@@ -121,7 +121,7 @@ public static class PilImageOps
         MapPerChannel(image, luts);
     }
 
-    internal static void Histogram(RgbImage image, Span<int> histogram)
+    private static void Histogram(RgbImage image, Span<int> histogram)
     {
         histogram.Clear();
         var channels = image.Channels;

@@ -8,10 +8,8 @@ namespace CloudAssembly.Data.Augmentation;
 /// </summary>
 public sealed class RandomPaddedCrop(int size, int padding)
 {
-    public int Size { get; } = size;
-
     public RgbImage Apply(RgbImage source, SampleRandom rng) =>
-        ImageCrop.Crop(source, SampleBox(source.Width, source.Height, Size, padding, rng));
+        ImageCrop.Crop(source, SampleBox(source.Width, source.Height, size, padding, rng));
 
     /// <summary>The box in the coordinates of the unpadded image, so it may start at −padding.</summary>
     public static CropBox SampleBox(int width, int height, int size, int padding, SampleRandom rng)

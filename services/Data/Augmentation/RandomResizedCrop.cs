@@ -10,12 +10,10 @@ public sealed class RandomResizedCrop(int size, (double Min, double Max) scale, 
 {
     private const int Attempts = 10;
 
-    public int Size { get; } = size;
-
     public RgbImage Apply(RgbImage source, SampleRandom rng)
     {
         var box = SampleBox(source.Width, source.Height, scale, ratio, rng);
-        return PilResize.ResizeCrop(source, box, Size, Size, interpolation.Pick(rng));
+        return PilResize.ResizeCrop(source, box, size, size, interpolation.Pick(rng));
     }
 
     /// <summary>
