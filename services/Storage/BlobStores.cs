@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+
+namespace CloudAssembly.Storage;
+
+public static partial class BlobStores
+{
+    private static readonly string[] AzureKeys =
+        ["UseDevelopmentStorage", "DefaultEndpointsProtocol", "AccountName", "BlobEndpoint", "SharedAccessSignature"];
+
+    /// <summary>
+    /// Opens a store from one connection setting: <c>UseDevelopmentStorage=true</c> (Azurite on 127.0.0.1:10000) or any
+    /// Azure Storage connection string gives an <see cref="AzureBlobStore"/> on <paramref name="container"/>;
+    /// <c>file:///abs/path</c> or a plain folder path gives a <see cref="FolderBlobStore"/> rooted at
+    /// <c>{path}/{container}</c>, so one folder holds separate containers just as one account does.
+    /// </summary>
+    public static IBlobStore Open(string connection, string container = "cloudassembly", BlobTransferOptions? transfer = null)
+    {
+        const string Expected = "expected UseDevelopmentStorage=true, an Azure Storage connection string, file:///absolute/path or a folder path";
+        if (string.IsNullOrWhiteSpace(connection))
+            throw new ArgumentException($"The blob connection is empty: {Expected}.", nameof(connection));
+        if (!ContainerName().IsMatch(container))
+            throw new ArgumentException(
+                $"Invalid container name '{container}': use 3-63 lowercase letters, digits and single hyphens, starting with a letter or digit.", nameof(container));
+
+        var text = connection.Trim();
+        if (text.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.IsFile || !string.IsNullOrEmpty(uri.Host))
+                throw new ArgumentException($"The blob connection '{text}' is not a local file URI like file:///data/blobs.", nameof(connection));
+            return new FolderBlobStore(Path.Combine(uri.LocalPath, container), transfer);
+        }
+        if (IsAzureConnectionString(text))
+            return new AzureBlobStore(text, container, transfer);
+        // Never echo something that looks like a connection string: it may carry an account key.
+        if (text.Contains('=') || text.Contains(';'))
+            throw new ArgumentException($"The blob connection looks like a connection string but names no storage account or endpoint: {Expected}.", nameof(connection));
+        if (text.Contains("://"))
+            throw new ArgumentException($"The blob connection '{text}' has an unsupported scheme: {Expected}.", nameof(connection));
+        return new FolderBlobStore(Path.Combine(Path.GetFullPath(text), container), transfer);
+    }
+
+    private static bool IsAzureConnectionString(string text) =>
+        text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2)[0])
+            .Any(key => AzureKeys.Contains(key, StringComparer.OrdinalIgnoreCase));
+
+    // Azure's rule, applied to both backends so a name chosen for the folder store also works in Azure.
+    [GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex ContainerName();
+}

@@ -1,0 +1,8 @@
+namespace CloudAssembly.Storage;
+
+internal enum WriteCondition
+{
+    None,
+    IfAbsent,
+    IfMatch,
+}

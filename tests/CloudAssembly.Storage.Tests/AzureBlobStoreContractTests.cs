@@ -1,0 +1,9 @@
+using CloudAssembly.Storage;
+
+namespace CloudAssembly.Storage.Tests;
+
+public sealed class AzureBlobStoreContractTests(AzuriteContainer container) : BlobStoreContract, IClassFixture<AzuriteContainer>
+{
+    protected override IBlobStore CreateStore(BlobTransferOptions? transfer = null) =>
+        new AzureBlobStore(container.Connection, container.Name, transfer);
+}
