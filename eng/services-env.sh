@@ -2,6 +2,7 @@
 # can be overridden from the environment). To run rabbitmqctl by hand, source this first: the CLI tools must see the
 # same node name and cookie as the server, or they look for rabbit@$(hostname) and report "not running".
 : "${CI_SERVICES_DIR:=/tmp/cloudassembly-services}"  # all state, logs, pid files; must be traversable by user 'rabbitmq'
+: "${RMQ_NODENAME:=rabbit@localhost}"                # not rabbit@$(hostname), which may not resolve; another name runs beside it
 : "${RMQ_PORT:=5672}" "${RMQ_DIST_PORT:=25672}" "${RMQ_MGMT_PORT:=15672}"
 : "${RMQ_USER:=app}" "${RMQ_PASS:=app-pass}"
 : "${RMQ_VHOSTS:=}"                                  # extra vhosts, space-separated; "/" always exists; both users get full rights
@@ -10,14 +11,14 @@
 : "${AZURITE_VERSION:=3.35.0}"                       # the last release whose engines allow Node 20
 : "${AZURITE_BLOB_PORT:=10000}"
 : "${AZURITE_IN_MEMORY:=0}"                          # 1 = --inMemoryPersistence (nothing on disk)
-export CI_SERVICES_DIR RMQ_PORT RMQ_DIST_PORT RMQ_MGMT_PORT RMQ_USER RMQ_PASS RMQ_VHOSTS RMQ_MANAGEMENT \
+export CI_SERVICES_DIR RMQ_NODENAME RMQ_PORT RMQ_DIST_PORT RMQ_MGMT_PORT RMQ_USER RMQ_PASS RMQ_VHOSTS RMQ_MANAGEMENT \
        RMQ_CONSUMER_TIMEOUT_MS AZURITE_VERSION AZURITE_BLOB_PORT AZURITE_IN_MEMORY
 RMQ_DIR=$CI_SERVICES_DIR/rabbitmq
 AZ_DIR=$CI_SERVICES_DIR/azurite
 AZ_BIN=$AZ_DIR/pkg/node_modules/.bin/azurite-blob
 
 # Read by rabbitmq-server and by rabbitmqctl / rabbitmq-diagnostics alike.
-export RABBITMQ_NODENAME=rabbit@localhost             # not rabbit@$(hostname), which may not resolve
+export RABBITMQ_NODENAME=$RMQ_NODENAME
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$RMQ_PORT RABBITMQ_DIST_PORT=$RMQ_DIST_PORT
 export ERL_EPMD_ADDRESS=127.0.0.1                     # epmd (port 4369) on loopback only
 export RABBITMQ_CONFIG_FILE=$RMQ_DIR/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$RMQ_DIR/enabled_plugins
@@ -27,20 +28,18 @@ export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The pid file outlives a crashed node, so also check that the pid still belongs to an Erlang VM.
-rmq_node_alive() {
-  local pid
-  [ -f "$RABBITMQ_PID_FILE" ] || return 1
-  pid=$(cat "$RABBITMQ_PID_FILE" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = beam.smp ]
+# A pid file outlives a crashed process, and here a killed process can linger as a zombie (PID 1 does not reap it),
+# so "alive" means: the recorded pid runs the expected program and is not a zombie.
+pid_alive() {
+  local pid stat
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
 }
-
-azurite_alive() {
-  local pid
-  [ -f "$AZ_DIR/azurite.pid" ] || return 1
-  pid=$(cat "$AZ_DIR/azurite.pid" 2>/dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
-}
+rmq_node_alive() { pid_alive "$RABBITMQ_PID_FILE" beam.smp; }
+azurite_alive() { pid_alive "$AZ_DIR/azurite.pid" node; }
 
 # rabbitmqctl await_startup fails at once before the node registers with epmd, so poll the AMQP port instead: the
 # listener opens only at the end of boot, after the definitions import. Then confirm once through the CLI.
