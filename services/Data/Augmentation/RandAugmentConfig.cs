@@ -48,7 +48,7 @@ public sealed record RandAugmentConfig(int Magnitude = 10, int NumLayers = 2, do
             config = key switch
             {
                 "m" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var m) => config with { Magnitude = m },
-                "n" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 => config with { NumLayers = n },
+                "n" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) => config with { NumLayers = n },
                 "mstd" when double.TryParse(value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var s)
                     => config with { MagnitudeStd = s },
                 "inc" when value.Length > 0 => config with { Increasing = true },

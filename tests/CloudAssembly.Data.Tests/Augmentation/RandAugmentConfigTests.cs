@@ -20,6 +20,7 @@ public class RandAugmentConfigTests
         Assert.Equal(new RandAugmentConfig(10, 2, 0, false), RandAugmentConfig.Parse("rand"));
         Assert.Equal(RandAugmentConfig.DefaultOps, RandAugmentConfig.Parse("rand-m7-n3").Ops);
         Assert.Equal(1.25, RandAugmentConfig.Parse("rand-n1-mstd1.25").MagnitudeStd);
+        Assert.Equal(0, RandAugmentConfig.Parse("rand-n0").NumLayers);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public class RandAugmentConfigTests
     [InlineData("rand-m9-x3")]
     [InlineData("rand-mfoo")]
     [InlineData("rand-m9-mstd")]
-    [InlineData("rand-n0")]
+    [InlineData("rand-n")]
     [InlineData("rand-m9-w0")]
     [InlineData("rand-m9.5")]
     public void Unknown_spellings_are_refused_with_the_spelling_in_the_message(string spelling)
