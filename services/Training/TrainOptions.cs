@@ -37,6 +37,9 @@ public sealed record TrainOptions
     public string TrainInterpolation { get; init; } = "bicubic";
     public bool RepeatedAug { get; init; } = true;
     public double Reprob { get; init; } = 0.25;
+
+    /// <summary>Padding of the small-input (≤ 32 px) RandomCrop; DeiT fixes it at 4.</summary>
+    public int CropPadding { get; init; } = 4;
     public string Remode { get; init; } = "pixel";
     public int Recount { get; init; } = 1;
     public double Mixup { get; init; } = 0.8;

@@ -42,6 +42,7 @@ public sealed class TrainArguments
     private readonly Option<double> reprob = Real("--reprob", 0.25, "Random erasing probability.");
     private readonly Option<string> remode = Text("--remode", "pixel", "Random erasing mode.");
     private readonly Option<int> recount = Int("--recount", 1, "Random erasing count.");
+    private readonly Option<int> cropPadding = Int("--crop-padding", 4, "Padding of the random crop for inputs of 32 px or less (DeiT: 4).");
     private readonly Option<bool> resplit = Flag("--resplit", "Parsed but unused, as in the official code.");
     private readonly Option<double> mixup = Real("--mixup", 0.8, "Mixup alpha (0 disables).");
     private readonly Option<double> cutmix = Real("--cutmix", 1.0, "Cutmix alpha (0 disables).");
@@ -86,7 +87,7 @@ public sealed class TrainArguments
     [
         batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, momentum, weightDecay, sched, lr, lrNoise,
         warmupLr, minLr, decayEpochs, warmupEpochs, cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing,
-        trainInterpolation, repeatedAug, noRepeatedAug, reprob, remode, recount, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
+        trainInterpolation, repeatedAug, noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
         mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau, finetune,
         dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch, eval, distEval, numWorkers, pinMem, noPinMem,
         worldSize, distUrl, phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq,
@@ -139,6 +140,7 @@ public sealed class TrainArguments
             Reprob = p.GetValue(reprob),
             Remode = p.GetValue(remode)!,
             Recount = p.GetValue(recount),
+            CropPadding = p.GetValue(cropPadding),
             Mixup = p.GetValue(mixup),
             Cutmix = p.GetValue(cutmix),
             CutmixMinMax = minmax is { Length: 2 } ? (minmax[0], minmax[1]) : null,

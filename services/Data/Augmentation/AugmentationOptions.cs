@@ -37,6 +37,9 @@ public sealed record AugmentationOptions
 
     public int ReCount { get; init; } = 1;
 
+    /// <summary>Zero padding of DeiT's small-input RandomCrop (4, fixed in DeiT; 0 leaves only the flip).</summary>
+    public int SmallInputPadding { get; init; } = 4;
+
     public (double Min, double Max) Scale { get; init; } = (0.08, 1.0);
 
     public (double Min, double Max) Ratio { get; init; } = (3.0 / 4.0, 4.0 / 3.0);

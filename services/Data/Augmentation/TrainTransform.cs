@@ -10,8 +10,6 @@ namespace CloudAssembly.Data.Augmentation;
 /// </summary>
 public sealed class TrainTransform : ISampleTransform
 {
-    private const int SmallInputPadding = 4;
-
     private readonly RandomResizedCrop? resizedCrop;
     private readonly RandomPaddedCrop? paddedCrop;
     private readonly RandAugment? randAugment;
@@ -23,7 +21,7 @@ public sealed class TrainTransform : ISampleTransform
     {
         Options = options;
         if (options.IsSmallInput)
-            paddedCrop = new RandomPaddedCrop(options.InputSize, SmallInputPadding);
+            paddedCrop = new RandomPaddedCrop(options.InputSize, options.SmallInputPadding);
         else
             resizedCrop = new RandomResizedCrop(options.InputSize, options.Scale, options.Ratio, options.Interpolation);
         normalizer = new ImageNormalizer(options.Mean, options.Std);

@@ -9,13 +9,18 @@ namespace CloudAssembly.Data.Images;
 /// </summary>
 public static class ImageDecoder
 {
+    /// <summary>Larger than any photograph a ViT trains on (and than what fits one .NET array as RGBA).</summary>
+    public const long MaxPixels = 256L * 1024 * 1024;
+
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, int channels, string source)
     {
         using var data = SKData.CreateCopy(encoded);
-        using var codec = SKCodec.Create(data) ?? throw new CorruptImageException(source, "not an image Skia can read");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        if (info.Width < 1 || info.Height < 1)
-            throw new CorruptImageException(source, "the image has no pixels");
+        using var codec = SKCodec.Create(data) ?? throw new CorruptImageException(source,
+            Signature(encoded) is { } kind ? $"a damaged or truncated {kind} file" : "not an image (no JPEG, PNG, WebP, GIF or BMP signature)");
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width < 1 || height < 1 || (long)width * height > MaxPixels)
+            throw new CorruptImageException(source, $"implausible size {width}x{height}");
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[info.BytesSize];
         SKCodecResult result;
         unsafe
@@ -41,6 +46,16 @@ public static class ImageDecoder
         }
         return Decode(bytes, channels, path);
     }
+
+    private static string? Signature(ReadOnlySpan<byte> b) => b switch
+    {
+        [0xFF, 0xD8, 0xFF, ..] => "JPEG",
+        [0x89, (byte)'P', (byte)'N', (byte)'G', ..] => "PNG",
+        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "WebP",
+        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', ..] => "GIF",
+        [(byte)'B', (byte)'M', ..] => "BMP",
+        _ => null,
+    };
 
     private static RgbImage FromRgba(byte[] rgba, int width, int height, int channels)
     {

@@ -36,6 +36,7 @@ public static class PhaseDataFactory
             ReProb = o.Reprob,
             ReMode = ParseFlag<ErasingMode>(o.Remode, "--remode"),
             ReCount = o.Recount,
+            SmallInputPadding = o.CropPadding,
         };
         var shape = new SampleShape(channels, o.InputSize);
         var workers = Math.Max(1, o.NumWorkers);

@@ -67,6 +67,8 @@ public static class PhasePlanner
         Smoothing = spec.Smoothing,
         Aa = spec.Aa,
         Reprob = spec.Reprob,
+        ColorJitter = spec.ColorJitter,
+        CropPadding = spec.CropPadding,
         RepeatedAug = spec.RepeatedAug,
         Seed = spec.Seed,
         TrainLimit = spec.TrainLimit,

@@ -1,0 +1,124 @@
+using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Training.Checkpoints;
+using CloudAssembly.Training.Engine;
+using static TorchSharp.torch;
+
+namespace CloudAssembly.Training.Tests;
+
+public class ResumeTests
+{
+    private static Dictionary<string, Tensor> FinalState(string folder)
+    {
+        var checkpoint = TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName));
+        var state = new Dictionary<string, Tensor>();
+        foreach (var (stage, i) in PhaseCheckpoint.Stages(checkpoint, folder).Select((s, i) => (s, i)))
+            foreach (var (name, t) in stage)
+                state[$"{i}.{name}"] = t;
+        var optimizer = (System.Collections.IDictionary)((System.Collections.IDictionary)checkpoint["optimizer"]!)["state"]!;
+        foreach (System.Collections.DictionaryEntry e in optimizer)
+        {
+            var s = (System.Collections.IDictionary)e.Value!;
+            state[$"exp_avg.{e.Key}"] = (Tensor)s["exp_avg"]!;
+            state[$"exp_avg_sq.{e.Key}"] = (Tensor)s["exp_avg_sq"]!;
+        }
+        return state;
+    }
+
+    [Fact]
+    public void Resume_from_checkpoint_matches_uninterrupted_run_bitwise()
+    {
+        var uninterrupted = PhaseFixtures.TempFolder();
+        new PhaseRunner(FashionMnist.Phase(uninterrupted, epochs: 3), PhaseDataFactory.Create).Run();
+
+        var interrupted = PhaseFixtures.TempFolder();
+        using (var kill = new CancellationTokenSource())
+        {
+            var runner = new PhaseRunner(FashionMnist.Phase(interrupted, epochs: 3), PhaseDataFactory.Create,
+                e => { if (e is EpochCompleted { Log.Epoch: 1 }) kill.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(kill.Token));
+        }
+        Assert.False(File.Exists(Path.Combine(interrupted, CheckpointDirectory.FinishedName)));
+        var messages = new List<string>();
+        new PhaseRunner(FashionMnist.Phase(interrupted, epochs: 3), PhaseDataFactory.Create,
+            e => { if (e is PhaseMessage m) messages.Add(m.Text); }).Run();
+        Assert.Contains(messages, m => m.Contains("continuing at epoch 2"));
+
+        var a = FinalState(uninterrupted);
+        var b = FinalState(interrupted);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var (name, t) in a)
+            Assert.True(t.eq(b[name]).all().item<bool>(), $"{name} differs between the resumed and the uninterrupted run");
+    }
+
+    [Fact]
+    public void A_truncated_latest_checkpoint_is_skipped_with_a_warning_and_training_resumes_from_the_one_before()
+    {
+        var folder = PhaseFixtures.TempFolder();
+        var options = FashionMnist.Phase(folder, epochs: 3) with { SaveCkptNum = 3 };
+        using (var kill = new CancellationTokenSource())
+        {
+            var runner = new PhaseRunner(options, PhaseDataFactory.Create, e => { if (e is EpochCompleted { Log.Epoch: 1 }) kill.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(kill.Token));
+        }
+        var latest = Path.Combine(folder, "checkpoint-1.pth");
+        var bytes = File.ReadAllBytes(latest);
+        File.WriteAllBytes(latest, bytes[..(bytes.Length / 2)]);
+
+        var warnings = new List<string>();
+        var messages = new List<string>();
+        new PhaseRunner(options, PhaseDataFactory.Create, e =>
+        {
+            if (e is PhaseMessage { IsWarning: true } w)
+                warnings.Add(w.Text);
+            else if (e is PhaseMessage m)
+                messages.Add(m.Text);
+        }).Run();
+        Assert.Contains(warnings, w => w.Contains("checkpoint-1.pth") && w.Contains("truncated or corrupt"));
+        Assert.Contains(messages, m => m.Contains("checkpoint-0.pth") && m.Contains("continuing at epoch 1"));
+    }
+
+    [Fact]
+    public void Checkpoints_are_ordered_by_number_not_by_name()
+    {
+        var folder = PhaseFixtures.TempFolder();
+        foreach (var epoch in new[] { 9, 10, 99, 100 })
+            File.Copy(PhaseFixtures.SaveCheckpoint(PhaseFixtures.TempFolder(), "c.pth", [1, 1, 1, 1], "PT", null, epoch),
+                Path.Combine(folder, $"checkpoint-{epoch}.pth"));
+        var directory = new CheckpointDirectory(folder);
+        Assert.Equal([100, 99, 10, 9], directory.EpochCheckpoints().Select(c => c.Epoch));
+        Assert.Equal(100, directory.LatestReadable(_ => { })!.Value.Epoch);
+    }
+
+    [Fact]
+    public void A_finished_phase_is_not_trained_again_but_eval_still_evaluates()
+    {
+        var folder = PhaseFixtures.TempFolder();
+        var options = FashionMnist.Phase(folder, epochs: 1);
+        new PhaseRunner(options, PhaseDataFactory.Create).Run();
+        var finished = Path.Combine(folder, CheckpointDirectory.FinishedName);
+        var written = File.GetLastWriteTimeUtc(finished);
+
+        var again = new PhaseRunner(options, PhaseDataFactory.Create).Run();
+        Assert.True(again.AlreadyFinished);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(finished));
+
+        var eval = new PhaseRunner(options with { Eval = true }, PhaseDataFactory.Create).Run();
+        Assert.False(eval.AlreadyFinished);
+        Assert.Equal(256, eval.FinalEval!.Images);
+        Assert.InRange(eval.FinalEval.Acc1, 0.0, 100.0);
+    }
+
+    [Fact]
+    public void Epoch_checkpoints_rotate_and_log_txt_has_the_official_keys()
+    {
+        var folder = PhaseFixtures.TempFolder();
+        new PhaseRunner(FashionMnist.Phase(folder, epochs: 3) with { SaveCkptNum = 2 }, PhaseDataFactory.Create).Run();
+        Assert.Equal(["checkpoint-1.pth", "checkpoint-2.pth", "finished_checkpoint.pth", "log.txt"],
+            Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        var lines = File.ReadAllLines(Path.Combine(folder, "log.txt"));
+        Assert.Equal(3, lines.Length);
+        foreach (var key in new[] { "\"train_lr\"", "\"train_loss\"", "\"test_acc1\"", "\"test_acc5\"", "\"test_loss\"", "\"epoch\"", "\"n_parameters\"" })
+            Assert.Contains(key, lines[0]);
+        Assert.Equal(2, EpochLog.FromJson(lines[2])!.Epoch);
+    }
+}
