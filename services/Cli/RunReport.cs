@@ -1,28 +1,32 @@
-using CloudAssembly.Training.Pipeline;
+using CloudAssembly.Contracts;
 
 namespace CloudAssembly.Cli;
 
-/// <summary>The table printed at the end of a run: per phase its epochs, wall time, throughput and accuracy.</summary>
+/// <summary>The table printed when a run completes: per phase its epochs, wall and device time, throughput and accuracy.</summary>
 public static class RunReport
 {
-    public static void Print(PipelineResult result, TextWriter output)
+    public static void Print(RunCompleted completed, TextWriter output)
     {
+        var m = completed.Metrics;
         output.WriteLine();
-        output.WriteLine($"{"phase",-8}{"epochs",7}{"wall",10}{"img/s",9}{"top-1",9}{"top-5",9}");
-        foreach (var p in result.Phases)
-        {
-            var epochs = p.AlreadyFinished ? "done" : p.EpochsTrained.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            output.WriteLine($"{p.Phase,-8}{epochs,7}{p.WallSeconds,9:F1}s{p.TrainImagesPerSecond,9:F0}" +
-                $"{Percent(p.FinalEval?.Acc1),9}{Percent(p.FinalEval?.Acc5),9}");
-        }
-        var ft = result.Assembled;
-        if (ft.InitialEval is { } before)
-            output.WriteLine($"assembled model: top-1 {before.Acc1:F2}% straight out of assembly, {ft.FinalEval?.Acc1:F2}% after fine-tuning");
+        output.WriteLine($"{"phase",-7}{"epochs",7}{"wall",10}{"device",10}{"img/s",9}{"top-1",9}{"top-5",9}");
+        foreach (var (phase, p) in m.Phases.OrderBy(p => Order(p.Key)))
+            output.WriteLine($"{phase,-7}{p.Epochs,7}{p.WallSeconds,9:F1}s{p.DeviceSeconds,9:F1}s{p.ImagesPerSecond,9:F0}{p.Acc1,8:F2}%{p.Acc5,8:F2}%");
+        if (m.AssembledAcc1BeforeFinetune is { } before)
+            output.WriteLine($"assembled model: top-1 {before:F2}% straight out of assembly, {m.Acc1:F2}% after fine-tuning (top-5 {m.Acc5:F2}%)");
         else
-            output.WriteLine($"assembled model: top-1 {ft.FinalEval?.Acc1:F2}% after fine-tuning");
-        output.WriteLine($"total wall time: {TimeSpan.FromSeconds(result.WallSeconds):m\\:ss} (m:ss)");
-        output.WriteLine($"final model: {ft.FinishedCheckpoint}");
+            output.WriteLine($"assembled model: top-1 {m.Acc1:F2}% (top-5 {m.Acc5:F2}%)");
+        if (m.BaselineAcc1 is { } baseline)
+            output.WriteLine($"end-to-end baseline: top-1 {baseline:F2}%");
+        output.WriteLine($"run {completed.RunId}: {TimeSpan.FromSeconds(m.WallSeconds):m\\:ss} wall (m:ss), {m.DeviceSeconds:F0} device-seconds");
     }
 
-    private static string Percent(double? value) => value is { } v ? $"{v:F2}%" : "-";
+    private static int Order(string phase) => phase switch
+    {
+        "PT" => 0,
+        "FT" => 2,
+        "Eval" => 3,
+        "E2E" => 4,
+        _ => 1,
+    };
 }

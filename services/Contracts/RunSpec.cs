@@ -20,6 +20,11 @@ public sealed record RunSpec
     public string DataPath { get; init; } = "data";
     public int InputSize { get; init; } = 224;
 
+    /// <summary>The dataset version the services build once in blob storage and every phase reads (empty: the data set's name).</summary>
+    public string DatasetName { get; init; } = "";
+
+    public string DatasetVersion { get; init; } = "v1";
+
     public PhaseRecipe Pretrain { get; init; } = new() { Epochs = 300, BatchSize = 256, DropPath = 0.0 };
     public PhaseRecipe Modules { get; init; } = new() { Epochs = 100, BatchSize = 128, UpdateFreq = 2, DropPath = 0.1 };
     public PhaseRecipe Finetune { get; init; } = new() { Epochs = 100, BatchSize = 64, UpdateFreq = 4, DropPath = 0.1, WarmupEpochs = 0, ClipGrad = 1.0 };

@@ -96,10 +96,13 @@ public static class PhaseModelBuilder
 
     private static void Assemble(VisionTransformer model, IReadOnlyList<string> incubated, Action<string> log)
     {
+        // An already assembled checkpoint may be listed K times (the services' FT starts that way): read each file once.
+        var read = new Dictionary<string, Hashtable>();
         for (var i = 0; i < incubated.Count; i++)
         {
             var path = incubated[i];
-            var checkpoint = TorchLoadReader.Read(path);
+            if (!read.TryGetValue(path, out var checkpoint))
+                read[path] = checkpoint = TorchLoadReader.Read(path);
             var source = $"incubation model #{i} '{path}'";
             RequireSameModel(model, checkpoint, source);
             if (CheckpointMetadata.From(checkpoint) is { Idx: { } idx } && idx != i)

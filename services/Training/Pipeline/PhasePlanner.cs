@@ -36,6 +36,18 @@ public static class PhasePlanner
             EvaluateBeforeTraining = true,
         };
 
+    /// <summary>The final evaluation: the fine-tuned model on the whole validation split.</summary>
+    public static TrainOptions Evaluation(RunSpec spec, string finetuned, string outputDir, string device) =>
+        Common(spec, spec.Finetune, device) with
+        {
+            Phase = Phase.E2E,
+            DividedDepths = spec.Depths,
+            Finetune = finetuned,
+            Eval = true,
+            EvalLimit = 0,
+            OutputDir = outputDir,
+        };
+
     public static TrainOptions Baseline(RunSpec spec, string outputDir, string device) =>
         Common(spec, spec.Baseline ?? throw new InvalidOperationException("The run has no E2E baseline."), device) with
         {

@@ -1,0 +1,18 @@
+namespace CloudAssembly.Contracts;
+
+/// <summary>Start a run. The client chooses <paramref name="RunId"/>, so submitting the same run again changes nothing.</summary>
+public sealed record SubmitRun(string RunId, RunSpec Spec);
+
+/// <summary>Stop a run; phases in flight are cancelled and keep their last checkpoint.</summary>
+public sealed record CancelRun(string RunId, string Reason);
+
+/// <summary>Build the dataset version a run trains on, unless it already exists.</summary>
+public sealed record PrepareDataset(string RunId, string DataSet, string DataPath, string Name, string Version);
+
+/// <summary>
+/// Train (or evaluate) one phase of a run. <paramref name="AttemptId"/> identifies this try; a re-dispatch after a lost
+/// trainer gets a new one and resumes from the phase's last checkpoint in blob storage. <paramref name="Inputs"/> are
+/// the blob names the phase starts from (the meta model for MT, the assembled model for FT, the FT model for Eval).
+/// </summary>
+public sealed record TrainPhase(string RunId, string Phase, int Attempt, string AttemptId, RunSpec Spec, DatasetRef Dataset,
+    IReadOnlyList<string> Inputs);

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Runs;
+using MassTransit;
+
+namespace CloudAssembly.Orchestration.Assembler;
+
+/// <summary>The Assembler's queue: every command and event that moves a run, each handed to the <see cref="RunCoordinator"/>.</summary>
+public sealed class AssemblerConsumer(RunCoordinator coordinator) :
+    IConsumer<SubmitRun>, IConsumer<CancelRun>, IConsumer<DatasetReady>, IConsumer<DatasetFailed>,
+    IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>
+{
+    public Task Consume(ConsumeContext<SubmitRun> context) =>
+        coordinator.SubmitAsync(context.Message, Activity.Current?.Id, context, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<CancelRun> context) =>
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnCancel(run, context.Message));
+
+    public Task Consume(ConsumeContext<DatasetReady> context) =>
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnDatasetReady(run, context.Message));
+
+    public Task Consume(ConsumeContext<DatasetFailed> context) =>
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnDatasetFailed(run, context.Message));
+
+    public Task Consume(ConsumeContext<PhaseStarted> context) =>
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseStarted(run, context.Message));
+
+    public Task Consume(ConsumeContext<PhaseCompleted> context) =>
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseCompleted(run, context.Message, DateTimeOffset.UtcNow));
+
+    public Task Consume(ConsumeContext<PhaseFailed> context) =>
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseFailed(run, context.Message));
+
+    private Task Apply(ConsumeContext context, string runId, Func<RunDocument, RunDocument?> change) =>
+        coordinator.ApplyAsync(runId, change, context, context.CancellationToken);
+}

@@ -1,0 +1,20 @@
+using CloudAssembly.Contracts;
+
+namespace CloudAssembly.Orchestration.Runs;
+
+/// <summary>One job of a run as <c>run.json</c> records it: its status, which attempt is current, who runs it, what it produced.</summary>
+public sealed record PhaseState
+{
+    public PhaseStatus Status { get; init; } = PhaseStatus.Pending;
+    public int Attempt { get; init; }
+    public string? AttemptId { get; init; }
+    public DateTimeOffset? DispatchedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public string? Trainer { get; init; }
+    public string? Checkpoint { get; init; }
+    public PhaseMetrics? Metrics { get; init; }
+    public string? Error { get; init; }
+
+    public bool IsActive => Status is PhaseStatus.Dispatched or PhaseStatus.Running;
+}

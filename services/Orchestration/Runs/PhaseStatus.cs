@@ -1,0 +1,10 @@
+namespace CloudAssembly.Orchestration.Runs;
+
+public enum PhaseStatus
+{
+    Pending,
+    Dispatched,
+    Running,
+    Completed,
+    Failed,
+}

@@ -1,0 +1,33 @@
+using CloudAssembly.Contracts;
+
+namespace CloudAssembly.Orchestration.Runs;
+
+/// <summary>
+/// A run's durable state, <c>runs/{id}/run.json</c>: created once on submit, changed only by compare-and-swap on its
+/// ETag, so any service can die at any moment and the run continues from here. Phases are keyed by their
+/// <see cref="PhaseKey"/> text (PT, MT_0, ..., FT, Eval, E2E).
+/// </summary>
+public sealed record RunDocument
+{
+    public required string RunId { get; init; }
+    public required RunSpec Spec { get; init; }
+    public RunStatus Status { get; init; } = RunStatus.PreparingData;
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DatasetRef? Dataset { get; init; }
+    public bool DatasetRequested { get; init; }
+    public string? AssembledModel { get; init; }
+    public IReadOnlyDictionary<string, PhaseState> Phases { get; init; } = new Dictionary<string, PhaseState>();
+    public RunMetrics? Metrics { get; init; }
+    public string? Error { get; init; }
+
+    /// <summary>The W3C trace context of the submit span, so later work (a re-dispatch) joins the run's trace.</summary>
+    public string? TraceParent { get; init; }
+
+    public bool IsFinished => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
+
+    public PhaseState Phase(PhaseKey key) => Phases.TryGetValue(key.ToString(), out var state) ? state : new PhaseState();
+
+    public RunDocument WithPhase(PhaseKey key, PhaseState state) =>
+        this with { Phases = new Dictionary<string, PhaseState>(Phases) { [key.ToString()] = state } };
+}

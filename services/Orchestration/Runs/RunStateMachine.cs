@@ -1,0 +1,184 @@
+using CloudAssembly.Contracts;
+
+namespace CloudAssembly.Orchestration.Runs;
+
+/// <summary>
+/// The run as a state machine over <see cref="RunDocument"/>: PT → K × MT → assemble → FT → Eval → completed (with an
+/// optional E2E baseline beside it), cancel, and failure after bounded retries. Every function is pure: it returns the
+/// new document, or null when the event changes nothing (a duplicate, a late message from an old attempt, an event
+/// for a finished run). <see cref="Advance"/> then says what to send; dispatches carry deterministic attempt ids, so
+/// sending one twice is harmless.
+/// </summary>
+public static class RunStateMachine
+{
+    public const int MaxAttempts = 3;
+
+    public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent)
+    {
+        RunId.Validate(submit.RunId);
+        if (submit.Spec.Depths.Count != submit.Spec.MetaDepths.Count || submit.Spec.Depths.Count == 0)
+            throw new ArgumentException($"Run '{submit.RunId}': Depths [{string.Join(' ', submit.Spec.Depths)}] and MetaDepths " +
+                $"[{string.Join(' ', submit.Spec.MetaDepths)}] must list the same number (K ≥ 1) of modules.");
+        return new RunDocument { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent };
+    }
+
+    /// <summary>The jobs this run is made of, in the order they become ready.</summary>
+    public static IReadOnlyList<PhaseKey> Jobs(RunSpec spec)
+    {
+        var jobs = new List<PhaseKey> { PhaseKey.Pretrain };
+        if (spec.Baseline is not null)
+            jobs.Add(PhaseKey.Baseline);
+        jobs.AddRange(Enumerable.Range(0, spec.NumModules).Select(PhaseKey.Module));
+        jobs.Add(PhaseKey.Finetune);
+        jobs.Add(PhaseKey.Evaluate);
+        return jobs;
+    }
+
+    public static RunDocument? OnDatasetReady(RunDocument run, DatasetReady ready) =>
+        run.IsFinished || run.Dataset is not null ? null : run with { Dataset = ready.Dataset };
+
+    public static RunDocument? OnDatasetFailed(RunDocument run, DatasetFailed failed) =>
+        run.IsFinished ? null : run with { Status = RunStatus.Failed, Error = $"Preparing the dataset failed: {failed.Reason}" };
+
+    public static RunDocument? OnPhaseStarted(RunDocument run, PhaseStarted started)
+    {
+        var key = PhaseKey.Parse(started.Phase);
+        var phase = run.Phase(key);
+        if (run.IsFinished || phase.AttemptId != started.AttemptId || phase.Status != PhaseStatus.Dispatched)
+            return null;
+        return run.WithPhase(key, phase with { Status = PhaseStatus.Running, StartedAt = started.At, Trainer = started.Trainer });
+    }
+
+    /// <summary>
+    /// The first completion of a phase wins, whichever attempt sent it (its finished checkpoint is create-only, so every
+    /// attempt reports the same file); later ones change nothing.
+    /// </summary>
+    public static RunDocument? OnPhaseCompleted(RunDocument run, PhaseCompleted completed, DateTimeOffset now)
+    {
+        var key = PhaseKey.Parse(completed.Phase);
+        var phase = run.Phase(key);
+        if (run.IsFinished || phase.Status == PhaseStatus.Completed || phase.Attempt == 0)
+            return null;
+        return run.WithPhase(key, phase with
+        {
+            Status = PhaseStatus.Completed,
+            CompletedAt = now,
+            Checkpoint = completed.Checkpoint,
+            Metrics = completed.Metrics with { DeviceSeconds = completed.Metrics.DeviceSeconds + (phase.Metrics?.DeviceSeconds ?? 0) },
+            Error = null,
+        });
+    }
+
+    /// <summary>A failed attempt is retried (a new attempt resumes from the last checkpoint) until <see cref="MaxAttempts"/>.</summary>
+    public static RunDocument? OnPhaseFailed(RunDocument run, PhaseFailed failed)
+    {
+        var key = PhaseKey.Parse(failed.Phase);
+        var phase = run.Phase(key);
+        if (run.IsFinished || phase.AttemptId != failed.AttemptId || !phase.IsActive)
+            return null;
+        if (failed.Retryable && phase.Attempt < MaxAttempts)
+            return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = failed.Reason });
+        return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = failed.Reason }) with
+        {
+            Status = RunStatus.Failed,
+            Error = $"{key} failed after {phase.Attempt} attempt(s): {failed.Reason}",
+        };
+    }
+
+    /// <summary>The trainer of the current attempt stopped sending heartbeats: count its device time and try again.</summary>
+    public static RunDocument? OnLeaseExpired(RunDocument run, PhaseKey key, string attemptId, double lostDeviceSeconds, string trainer)
+    {
+        var phase = run.Phase(key);
+        if (run.IsFinished || phase.AttemptId != attemptId || !phase.IsActive)
+            return null;
+        var reason = $"trainer '{trainer}' stopped sending heartbeats during attempt {phase.Attempt}";
+        var lost = new PhaseMetrics(0, 0, 0, 0, 0, (phase.Metrics?.DeviceSeconds ?? 0) + lostDeviceSeconds, 0);
+        if (phase.Attempt < MaxAttempts)
+            return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = reason, Metrics = lost });
+        return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = reason, Metrics = lost }) with
+        {
+            Status = RunStatus.Failed,
+            Error = $"{key} failed after {phase.Attempt} attempt(s): {reason}",
+        };
+    }
+
+    public static RunDocument? OnAssembled(RunDocument run, string assembledModel) =>
+        run.IsFinished || run.AssembledModel is not null ? null : run with { AssembledModel = assembledModel };
+
+    public static RunDocument? OnCancel(RunDocument run, CancelRun cancel) =>
+        run.IsFinished ? null : run with { Status = RunStatus.Cancelled, Error = $"Cancelled: {cancel.Reason}" };
+
+    /// <summary>
+    /// Dispatches every job whose inputs are ready and that is pending, asks for assembly when all modules are done,
+    /// and moves the run's status along. Returns the new document, the messages to send once it is stored, and
+    /// whether the caller should now assemble the modules.
+    /// </summary>
+    public static (RunDocument Run, IReadOnlyList<object> Messages, bool Assemble) Advance(RunDocument run, DateTimeOffset now)
+    {
+        var messages = new List<object>();
+        if (run.IsFinished)
+            return (run, messages, false);
+        if (!run.DatasetRequested)
+        {
+            run = run with { DatasetRequested = true };
+            messages.Add(new PrepareDataset(run.RunId, run.Spec.DataSet, run.Spec.DataPath, DatasetName(run.Spec), run.Spec.DatasetVersion));
+        }
+        if (run.Dataset is not { } dataset)
+            return (run with { Status = RunStatus.PreparingData }, messages, false);
+
+        foreach (var key in Jobs(run.Spec))
+        {
+            var phase = run.Phase(key);
+            if (phase.Status != PhaseStatus.Pending || Inputs(run, key) is not { } inputs)
+                continue;
+            var attempt = phase.Attempt + 1;
+            var attemptId = $"{run.RunId}.{key}.{attempt}";
+            run = run.WithPhase(key, phase with { Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, DispatchedAt = now });
+            messages.Add(new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs));
+        }
+
+        var modulesDone = Enumerable.Range(0, run.Spec.NumModules).All(i => run.Phase(PhaseKey.Module(i)).Status == PhaseStatus.Completed);
+        var assemble = modulesDone && run.AssembledModel is null;
+        var status = run.Phase(PhaseKey.Pretrain).Status != PhaseStatus.Completed ? RunStatus.Pretraining
+            : !modulesDone ? RunStatus.TrainingModules
+            : run.Phase(PhaseKey.Finetune).Status != PhaseStatus.Completed ? RunStatus.FineTuning
+            : run.Phase(PhaseKey.Evaluate).Status != PhaseStatus.Completed
+              || (run.Spec.Baseline is not null && run.Phase(PhaseKey.Baseline).Status != PhaseStatus.Completed) ? RunStatus.Evaluating
+            : RunStatus.Completed;
+        run = run with { Status = status };
+        if (status == RunStatus.Completed)
+            run = run with { Metrics = Metrics(run, now) };
+        return (run, messages, assemble);
+    }
+
+    /// <summary>The message that tells everyone how a finished run ended (null while it runs); sent once, when the run finishes.</summary>
+    public static object? Outcome(RunDocument run) => run.Status switch
+    {
+        RunStatus.Completed => new RunCompleted(run.RunId, run.Metrics!),
+        RunStatus.Failed => new RunFailed(run.RunId, run.Error ?? "failed"),
+        RunStatus.Cancelled => new RunCancelled(run.RunId, run.Error ?? "cancelled"),
+        _ => null,
+    };
+
+    public static string DatasetName(RunSpec spec) => string.IsNullOrEmpty(spec.DatasetName) ? spec.DataSet.ToLowerInvariant() : spec.DatasetName;
+
+    /// <summary>The blobs a job starts from, or null while they do not exist yet.</summary>
+    private static IReadOnlyList<string>? Inputs(RunDocument run, PhaseKey key) => key.Kind switch
+    {
+        PhaseKind.PT or PhaseKind.E2E => [],
+        PhaseKind.MT => run.Phase(PhaseKey.Pretrain) is { Status: PhaseStatus.Completed, Checkpoint: { } meta } ? [meta] : null,
+        PhaseKind.FT => run.AssembledModel is { } assembled ? [assembled] : null,
+        PhaseKind.Eval => run.Phase(PhaseKey.Finetune) is { Status: PhaseStatus.Completed, Checkpoint: { } ft } ? [ft] : null,
+        _ => null,
+    };
+
+    private static RunMetrics Metrics(RunDocument run, DateTimeOffset now)
+    {
+        var phases = run.Phases.Where(p => p.Value.Metrics is not null).ToDictionary(p => p.Key, p => p.Value.Metrics!);
+        var eval = phases[PhaseKey.Evaluate.ToString()];
+        phases.TryGetValue(PhaseKey.Finetune.ToString(), out var ft);
+        phases.TryGetValue(PhaseKey.Baseline.ToString(), out var baseline);
+        return new RunMetrics(eval.Acc1, eval.Acc5, ft?.Acc1BeforeTraining, baseline?.Acc1, phases,
+            (now - run.CreatedAt).TotalSeconds, phases.Values.Sum(m => m.DeviceSeconds));
+    }
+}

@@ -1,0 +1,85 @@
+using CloudAssembly.Storage;
+
+namespace CloudAssembly.Orchestration.Runs;
+
+/// <summary>
+/// <c>run.json</c> in blob storage: created create-only (a resubmitted run finds its document and changes nothing) and
+/// changed only by compare-and-swap on the ETag, re-reading and re-applying the change when another writer got there
+/// first. Changes are pure functions of the current document, so re-applying them is safe.
+/// </summary>
+public sealed class RunStore(IBlobStore store)
+{
+    public IBlobStore Blobs => store;
+
+    /// <summary>Creates the document; false when the run already exists.</summary>
+    public async Task<bool> TryCreateAsync(RunDocument run, CancellationToken ct)
+    {
+        try
+        {
+            await store.PutIfAbsentAsync(BlobLayout.Run(run.RunId), new MemoryStream(RunJson.Serialize(run)), ct);
+            await store.PutAsync(BlobLayout.Active(run.RunId), new MemoryStream(), ct);
+            return true;
+        }
+        catch (BlobAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<(RunDocument Run, string ETag)?> TryGetAsync(string runId, CancellationToken ct)
+    {
+        try
+        {
+            await using var content = await store.GetAsync(BlobLayout.Run(runId), ct);
+            return (RunJson.Deserialize<RunDocument>(content.Content, BlobLayout.Run(runId)), content.ETag);
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> (null: nothing to change) until the compare-and-swap wins. Returns the document
+    /// as stored afterwards and whether this call changed it.
+    /// </summary>
+    public async Task<(RunDocument Run, bool Changed)> UpdateAsync(string runId, Func<RunDocument, RunDocument?> change, CancellationToken ct)
+    {
+        while (true)
+        {
+            var current = await TryGetAsync(runId, ct) ?? throw new InvalidOperationException($"Run '{runId}' does not exist.");
+            var next = change(current.Run);
+            if (next is null)
+                return (current.Run, false);
+            next = next with { UpdatedAt = DateTimeOffset.UtcNow };
+            try
+            {
+                await store.PutIfMatchAsync(BlobLayout.Run(runId), new MemoryStream(RunJson.Serialize(next)), current.ETag, ct);
+                if (next.IsFinished && !current.Run.IsFinished)
+                    await store.DeleteAsync(BlobLayout.Active(runId), ct);
+                return (next, true);
+            }
+            catch (BlobConditionFailedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Runs that have not finished yet (the watchdog's worklist).</summary>
+    public async Task<IReadOnlyList<string>> ActiveRunsAsync(CancellationToken ct)
+    {
+        var ids = new List<string>();
+        await foreach (var blob in store.ListAsync(BlobLayout.ActivePrefix, ct))
+            ids.Add(blob.Name[BlobLayout.ActivePrefix.Length..]);
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<RunDocument>> ListAsync(CancellationToken ct)
+    {
+        var runs = new List<RunDocument>();
+        await foreach (var blob in store.ListAsync("runs/", ct))
+            if (blob.Name.EndsWith("/run.json", StringComparison.Ordinal) && await TryGetAsync(blob.Name.Split('/')[1], ct) is { } run)
+                runs.Add(run.Run);
+        return runs;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace CloudAssembly.Orchestration.Trainer;
+
+/// <summary>
+/// Sends a phase's events without ever holding up training: progress goes through a small queue that drops the oldest
+/// when the broker is slow or away (a newer heartbeat replaces it), while <see cref="SendAsync"/> retries until the
+/// broker takes the message (a completion must not be lost to a broker restart). Each message is sent inside the
+/// phase's span, so it stays in the run's trace.
+/// </summary>
+public sealed class EventPump : IAsyncDisposable
+{
+    private readonly IPublishEndpoint bus;
+    private readonly ILogger log;
+    private readonly Activity? span;
+    private readonly Channel<object> progress = Channel.CreateBounded<object>(new BoundedChannelOptions(8) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    public EventPump(IPublishEndpoint bus, Activity? span, ILogger log)
+    {
+        this.bus = bus;
+        this.span = span;
+        this.log = log;
+        loop = Task.Run(PumpAsync);
+    }
+
+    public void Post(object message) => progress.Writer.TryWrite(message);
+
+    public async Task SendAsync(object message, CancellationToken ct)
+    {
+        for (var delay = TimeSpan.FromMilliseconds(200); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        {
+            try
+            {
+                await PublishInSpan(message, ct);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning("Sending {Message} failed ({Error}); retrying in {Delay}", message.GetType().Name, e.Message, delay);
+                await Task.Delay(delay, ct);
+            }
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            await foreach (var message in progress.Reader.ReadAllAsync(stop.Token))
+            {
+                try
+                {
+                    await PublishInSpan(message, stop.Token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogDebug("Dropping progress {Message}: {Error}", message.GetType().Name, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Task PublishInSpan(object message, CancellationToken ct)
+    {
+        var previous = Activity.Current;
+        Activity.Current = span ?? previous;
+        try
+        {
+            return bus.Publish(message, message.GetType(), ct);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        progress.Writer.TryComplete();
+        await stop.CancelAsync();
+        try
+        {
+            await loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        stop.Dispose();
+    }
+}

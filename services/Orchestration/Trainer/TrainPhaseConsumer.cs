@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Runs;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace CloudAssembly.Orchestration.Trainer;
+
+/// <summary>
+/// Takes a phase command when this trainer has a free slot, claims the attempt's lease and hands the work to the
+/// <see cref="PhaseWorker"/>, then acknowledges at once. A trainer that stays busy sends the command back to the queue
+/// for another trainer; a command for an attempt that is no longer current, or that someone already claimed, is dropped.
+/// </summary>
+public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, RunStore runs, LeaseStore leases,
+    TrainerOptions options, ILogger<TrainPhaseConsumer> log) : IConsumer<TrainPhase>
+{
+    public async Task Consume(ConsumeContext<TrainPhase> context)
+    {
+        var command = context.Message;
+        var slot = await slots.TryTakeAsync(context.CancellationToken);
+        if (slot is null)
+        {
+            log.LogDebug("Busy; {Phase} of run {RunId} goes back to the queue", command.Phase, command.RunId);
+            await context.Publish(command, context.CancellationToken);
+            return;
+        }
+        try
+        {
+            var stored = await runs.TryGetAsync(command.RunId, context.CancellationToken);
+            if (stored is not { Run: var run } || run.IsFinished || run.Phase(PhaseKey.Parse(command.Phase)).AttemptId != command.AttemptId)
+            {
+                log.LogInformation("Dropping {AttemptId}: not the current attempt of an active run", command.AttemptId);
+                slot.Dispose();
+                return;
+            }
+            var now = DateTimeOffset.UtcNow;
+            var etag = await leases.TryClaimAsync(command.RunId, command.Phase,
+                new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now, 0), context.CancellationToken);
+            if (etag is null)
+            {
+                log.LogInformation("Dropping {AttemptId}: another trainer holds it", command.AttemptId);
+                slot.Dispose();
+                return;
+            }
+            log.LogInformation("Claimed {AttemptId}", command.AttemptId);
+            _ = worker.Start(command, slot, etag, Activity.Current?.Context ?? default);
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+    }
+}
