@@ -19,9 +19,10 @@ public sealed class IdxDataset : IImageDataset
     private readonly byte[] labels;
     private readonly int rows, cols;
 
-    private IdxDataset(string source, byte[] pixels, byte[] labels, int rows, int cols, IReadOnlyList<string> classes)
+    private IdxDataset(string source, IReadOnlyList<string> files, byte[] pixels, byte[] labels, int rows, int cols, IReadOnlyList<string> classes)
     {
         Source = source;
+        Files = files;
         this.pixels = pixels;
         this.labels = labels;
         this.rows = rows;
@@ -30,6 +31,9 @@ public sealed class IdxDataset : IImageDataset
     }
 
     public string Source { get; }
+
+    /// <summary>The images file and the labels file this split was read from.</summary>
+    public IReadOnlyList<string> Files { get; }
 
     public int Count => labels.Length;
 
@@ -66,7 +70,7 @@ public sealed class IdxDataset : IImageDataset
         var bad = Array.FindIndex(labelBytes, l => l >= classes.Count);
         if (bad >= 0)
             throw new InvalidDataException($"'{labelsPath}' has label {labelBytes[bad]} at {bad}, outside the {classes.Count} classes.");
-        return new IdxDataset($"{folder} ({prefix})", images, labelBytes, imageDims[1], imageDims[2], classes);
+        return new IdxDataset($"{folder} ({prefix})", [imagesPath, labelsPath], images, labelBytes, imageDims[1], imageDims[2], classes);
     }
 
     private static string Find(string folder, string stem)

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using CloudAssembly.Data.Images;
+using CloudAssembly.Storage;
+
+namespace CloudAssembly.Data.Shards;
+
+/// <summary>
+/// Builds a dataset version: each split's images, in a seeded shuffle, are encoded on several threads, written in
+/// order into tar shards of about <see cref="ShardOptions.ShardBytes"/>, and uploaded; the index is created last and
+/// create-only, which is the commit. The same source and options give byte-identical shards, so an interrupted build
+/// resumes by running it again: shards already stored are checked by sha256 and kept, damaged ones replaced. A
+/// committed version is never changed.
+/// </summary>
+public static class DatasetBuilder
+{
+    public static async Task<BuildReport> BuildAsync(DatasetSource source, IBlobStore store, string name, string version, ShardOptions options,
+        IProgress<BuildProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        DatasetLayout.Validate(name, version);
+        var clock = Stopwatch.StartNew();
+        var preprocessing = PreprocessingFor(source, options);
+        var sourceInfo = new SourceInfo(source.Kind, source.Fingerprint);
+        if (await DatasetIndex.TryLoadAsync(store, name, version, cancellationToken) is { } existing)
+        {
+            EnsureSame(existing, sourceInfo, preprocessing, store);
+            return new BuildReport(existing, AlreadyExisted: true, 0, 0, 0, clock.Elapsed);
+        }
+
+        var work = options.WorkFolder is { } folder
+            ? Directory.CreateDirectory(Path.Combine(folder, $"cloudassembly-build-{Guid.NewGuid():N}")).FullName
+            : Directory.CreateTempSubdirectory("cloudassembly-build-").FullName;
+        try
+        {
+            var shards = new List<ShardEntry>();
+            var skipped = new List<SkippedImage>();
+            var outcomes = new List<ShardOutcome>();
+            for (var s = 0; s < source.Splits.Count; s++)
+            {
+                var split = new SplitBuild(source, source.Splits[s], s, preprocessing, options, store, name, version, work, progress);
+                await split.RunAsync(cancellationToken);
+                shards.AddRange(split.Shards);
+                skipped.AddRange(split.Skipped);
+                outcomes.AddRange(split.Outcomes);
+            }
+            var index = new DatasetIndex(DatasetIndex.CurrentFormat, name, version, source.Classes, sourceInfo, preprocessing, options.OrderSeed,
+                shards, skipped);
+            await CommitAsync(store, index, cancellationToken);
+            return new BuildReport(index, AlreadyExisted: false, outcomes.Count(o => o == ShardOutcome.Uploaded),
+                outcomes.Count(o => o == ShardOutcome.Reused), outcomes.Count(o => o == ShardOutcome.Replaced), clock.Elapsed);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static ShardPreprocessing PreprocessingFor(DatasetSource source, ShardOptions options) =>
+        options.ResizeShorterSide is { } side
+            ? new ShardPreprocessing(ShardPreprocessing.Jpeg, side, options.JpegQuality)
+            : new ShardPreprocessing(source.Kind == "FOLDER" ? ShardPreprocessing.Original : ShardPreprocessing.Png, null, null);
+
+    private static void EnsureSame(DatasetIndex existing, SourceInfo source, ShardPreprocessing preprocessing, IBlobStore store)
+    {
+        if (existing.Source == source && existing.Preprocessing == preprocessing)
+            return;
+        var what = existing.Source != source
+            ? $"from another source ({existing.Source.Kind} {existing.Source.Fingerprint[..19]}…, not {source.Kind} {source.Fingerprint[..19]}…)"
+            : $"with other preprocessing ({existing.Preprocessing}, not {preprocessing})";
+        throw new InvalidOperationException(
+            $"Dataset {existing.Name}/{existing.Version} already exists in {store.Location} and was built {what}; a version never changes: build a new --version.");
+    }
+
+    private static async Task CommitAsync(IBlobStore store, DatasetIndex index, CancellationToken cancellationToken)
+    {
+        var json = index.ToJson();
+        try
+        {
+            await store.PutIfAbsentAsync(DatasetLayout.IndexBlob(index.Name, index.Version), new MemoryStream(json), cancellationToken);
+        }
+        catch (BlobAlreadyExistsException)
+        {
+            // Another builder committed first. The same bytes mean it built the same thing, which is fine.
+            var theirs = await DatasetIndex.TryLoadAsync(store, index.Name, index.Version, cancellationToken);
+            if (theirs is null || !theirs.ToJson().AsSpan().SequenceEqual(json))
+                throw new InvalidOperationException(
+                    $"Another build committed dataset {index.Name}/{index.Version} in {store.Location} first, with different content; a version never changes: build a new --version.");
+        }
+    }
+
+    /// <summary>One split: encode in parallel chunks, write in order, upload each finished shard while the next is encoded.</summary>
+    private sealed class SplitBuild(DatasetSource source, string split, int splitNumber, ShardPreprocessing preprocessing, ShardOptions options,
+        IBlobStore store, string name, string version, string work, IProgress<BuildProgress>? progress)
+    {
+        public List<ShardEntry> Shards { get; } = [];
+
+        public List<SkippedImage> Skipped { get; } = [];
+
+        public List<ShardOutcome> Outcomes { get; } = [];
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            var data = source.Split(split);
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            SampleRandom.For(options.OrderSeed, splitNumber).Shuffle(order);
+            var chunk = options.Workers * 16;
+            var results = new EncodedImage?[chunk];
+            var errors = new string?[chunk];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = cancellationToken };
+            ShardWriter? writer = null;
+            Task upload = Task.CompletedTask;
+            var written = 0;
+            try
+            {
+                for (var start = 0; start < order.Length; start += chunk)
+                {
+                    var count = Math.Min(chunk, order.Length - start);
+                    Parallel.For(0, count, parallel, k =>
+                    {
+                        var i = order[start + k];
+                        try
+                        {
+                            (results[k], errors[k]) = (ShardEncoder.Encode(data, i, preprocessing, source.NameOf(split, i)), null);
+                        }
+                        catch (CorruptImageException e)
+                        {
+                            (results[k], errors[k]) = (null, e.Message);
+                        }
+                    });
+                    for (var k = 0; k < count; k++)
+                    {
+                        var i = order[start + k];
+                        if (results[k] is not { } image)
+                        {
+                            Skipped.Add(new SkippedImage(split, source.NameOf(split, i), errors[k]!));
+                            continue;
+                        }
+                        var label = data.Label(i);
+                        if (writer is not null && writer.Bytes + ShardWriter.SizeOf(image, label) > options.ShardBytes)
+                        {
+                            upload = await CloseAsync(writer, upload, cancellationToken);
+                            writer = null;
+                        }
+                        writer ??= new ShardWriter(Path.Combine(work, DatasetLayout.ShardName(split, Shards.Count)));
+                        writer.Add(written++, image, label);
+                    }
+                    progress?.Report(new BuildProgress(split, start + count, order.Length, Shards.Count + (writer is null ? 0 : 1)));
+                }
+                if (writer is not null)
+                    upload = await CloseAsync(writer, upload, cancellationToken);
+                writer = null;
+                await upload;
+            }
+            finally
+            {
+                writer?.Dispose();
+                // On failure or cancellation, let the upload in flight end before its file is deleted.
+                await upload.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        /// <summary>Finishes the shard and starts storing it once the previous one is stored, so one upload runs beside the encoding.</summary>
+        private async Task<Task> CloseAsync(ShardWriter writer, Task previous, CancellationToken cancellationToken)
+        {
+            var (bytes, sha256) = writer.Finish();
+            writer.Dispose();
+            var shard = new ShardEntry(split, Path.GetFileName(writer.Path), writer.Samples, bytes, sha256);
+            Shards.Add(shard);
+            await previous;
+            return StoreAsync(shard, writer.Path, cancellationToken);
+        }
+
+        private async Task StoreAsync(ShardEntry shard, string path, CancellationToken cancellationToken)
+        {
+            var blob = DatasetLayout.ShardBlob(name, version, shard.Name);
+            try
+            {
+                if (await store.TryGetPropertiesAsync(blob, cancellationToken) is null)
+                {
+                    try
+                    {
+                        await store.UploadFileAsync(blob, path, createOnly: true, cancellationToken);
+                        Outcomes.Add(ShardOutcome.Uploaded);
+                        return;
+                    }
+                    catch (BlobAlreadyExistsException)
+                    {
+                    }
+                }
+                // Left by an earlier attempt: keep it if it is this very shard, replace it if it is damaged.
+                if (await ShardHashes.OfBlobAsync(store, blob, cancellationToken) == shard.Sha256)
+                {
+                    Outcomes.Add(ShardOutcome.Reused);
+                    return;
+                }
+                await store.UploadFileAsync(blob, path, createOnly: false, cancellationToken);
+                Outcomes.Add(ShardOutcome.Replaced);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}

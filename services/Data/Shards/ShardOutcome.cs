@@ -1,0 +1,8 @@
+namespace CloudAssembly.Data.Shards;
+
+internal enum ShardOutcome
+{
+    Uploaded,
+    Reused,
+    Replaced,
+}
