@@ -15,10 +15,10 @@ internal static class ImageEncoder
 
     private static byte[] Encode(RgbImage image, Func<SKPixmap, SKData?> encode)
     {
-        // Skia has no 3-byte pixel format: RGB goes in as RGBX, grey as Gray8.
+        // Skia has no 3-byte pixel format: RGB goes in as RGBA with opaque alpha, grey as Gray8.
         var grey = image.Channels == 1;
         var pixels = grey ? image.Pixels : ToRgbx(image);
-        var info = new SKImageInfo(image.Width, image.Height, grey ? SKColorType.Gray8 : SKColorType.Rgb888x, SKAlphaType.Opaque);
+        var info = new SKImageInfo(image.Width, image.Height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, SKAlphaType.Opaque);
         var handle = GCHandle.Alloc(pixels, GCHandleType.Pinned);
         try
         {

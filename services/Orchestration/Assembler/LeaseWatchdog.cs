@@ -48,7 +48,11 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
                 await CheckAsync(run, PhaseKey.Parse(name), phase, ct);
             if (run.Dataset is null && run.DatasetRequested && DateTimeOffset.UtcNow - run.UpdatedAt > options.RedispatchAfter)
                 await coordinator.ApplyAsync(runId, r => r.Dataset is null ? r with { DatasetRequested = false } : null, bus, ct);
-            await coordinator.ReconcileAsync(runId, bus, ct);
+            if (RunStateMachine.Advance(run, DateTimeOffset.UtcNow) is { Messages.Count: > 0 } or { Assemble: true })
+            {
+                using var activity = CloudAssemblyTelemetry.StartRunActivity("reconcile", runId, run.TraceParent);
+                await coordinator.ReconcileAsync(runId, bus, ct);
+            }
         }
     }
 
