@@ -1,0 +1,54 @@
+using CloudAssembly.Data.Shards;
+using CloudAssembly.Training;
+using CloudAssembly.Training.Engine;
+
+namespace CloudAssembly.Data.Tests.Shards;
+
+public class TrainingFromShardsTests
+{
+    [Fact]
+    public async Task A_small_ViT_learns_Fashion_MNIST_streamed_from_shards_in_a_folder_store()
+    {
+        var storeFolder = TestSources.TempFolder("store");
+        var source = DatasetSource.Open(TestSources.FashionMnistSlice(10_000, 2_000), "FMNIST");
+        await DatasetBuilder.BuildAsync(source, Storage.BlobStores.Open(storeFolder), "fmnist", "v1", new ShardOptions { ShardBytes = 4 << 20 });
+        var options = new TrainOptions
+        {
+            Phase = Phase.E2E,
+            Model = "vit_mini_patch4_28",
+            DividedDepths = [1, 1, 1, 1],
+            InputSize = 28,
+            DataSet = "SHARDS",
+            DataPath = DatasetLocation.Format(storeFolder, DatasetLocation.DefaultContainer, "fmnist", "v1"),
+            Device = "cpu",
+            OutputDir = TestSources.TempFolder("phase"),
+            Epochs = 2,
+            BatchSize = 64,
+            Lr = 8e-3,
+            WarmupEpochs = 0,
+            DropPath = 0,
+            Mixup = 0,
+            Cutmix = 0,
+            Aa = "none",
+            ColorJitter = 0,
+            CropPadding = 0,
+            Reprob = 0,
+            RepeatedAug = false,
+            NumWorkers = 2,
+            Seed = 3,
+        };
+        var cache = Environment.GetEnvironmentVariable(ShardCache.FolderVariable);
+        Environment.SetEnvironmentVariable(ShardCache.FolderVariable, TestSources.TempFolder("cache"));
+        try
+        {
+            var result = new PhaseRunner(options, PhaseDataFactory.Create).Run();
+            Assert.Equal(2, result.EpochsTrained);
+            Assert.Equal(2_000, result.FinalEval!.Images);
+            Assert.True(result.FinalEval.Acc1 > 60.0, $"top-1 {result.FinalEval.Acc1:F2}% after 2 epochs of 10k images from shards");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ShardCache.FolderVariable, cache);
+        }
+    }
+}
