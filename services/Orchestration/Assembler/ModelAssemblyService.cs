@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
@@ -13,13 +14,29 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// </summary>
 public sealed class ModelAssemblyService(IBlobStore store, AssemblerOptions options)
 {
+    // The event that completes the last module and the watchdog's reconcile can both ask at once: assemble once.
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> inFlight = new();
+
     public async Task<string> AssembleAsync(RunDocument run, CancellationToken ct)
+    {
+        var work = inFlight.GetOrAdd(run.RunId, _ => new Lazy<Task<string>>(() => AssembleOnceAsync(run, ct)));
+        try
+        {
+            return await work.Value;
+        }
+        finally
+        {
+            inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(run.RunId, work));
+        }
+    }
+
+    private async Task<string> AssembleOnceAsync(RunDocument run, CancellationToken ct)
     {
         var target = BlobLayout.Assembled(run.RunId);
         using var activity = CloudAssemblyTelemetry.StartRunActivity("assemble modules", run.RunId, run.TraceParent);
         if (await store.TryGetPropertiesAsync(target, ct) is not null)
             return target;
-        var folder = Path.Combine(options.WorkFolder, run.RunId, "assemble");
+        var folder = Path.Combine(options.WorkFolder, run.RunId, $"assemble-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var modules = new List<string>();
         for (var i = 0; i < run.Spec.NumModules; i++)

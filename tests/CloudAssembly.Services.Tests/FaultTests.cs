@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Training.Engine;
+using Xunit.Abstractions;
+
+namespace CloudAssembly.Services.Tests;
+
+[Collection("services")]
+public class FaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_trainer_killed_mid_module_is_replaced_and_the_phase_resumes_from_its_last_checkpoint()
+    {
+        await using var cluster = await ServiceCluster.StartAsync(trainers: 2);
+        var harness = new RunHarness(cluster.Bus, cluster.Runs, $"kill-{Guid.NewGuid():N}"[..16]);
+        var startedOn = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        string? victimPhase = null;
+        object outcome;
+        try
+        {
+            outcome = await harness.RunAsync(TinyRun.Spec(moduleEpochs: 3), e =>
+            {
+                if (e is PhaseStarted s)
+                    startedOn[s.Phase] = s.Trainer;
+                if (e is PhaseProgress { Accuracy: not null, Epoch: 0 } p && p.Phase.StartsWith("MT_", StringComparison.Ordinal)
+                    && Interlocked.CompareExchange(ref victimPhase, p.Phase, null) is null)
+                {
+                    var trainer = startedOn[p.Phase];
+                    startedOn[p.Phase + ".killed"] = trainer;
+                    output.WriteLine($"killing {trainer}, which runs {p.Phase} (epoch 0 checkpointed)");
+                    cluster.Process(trainer).Kill();
+                }
+            });
+        }
+        finally
+        {
+            output.WriteLine(cluster.Logs);
+        }
+
+        Assert.IsType<RunCompleted>(outcome);
+        Assert.NotNull(victimPhase);
+        var run = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run;
+        Assert.Equal(2, run.Phases[victimPhase].Attempt);
+        var retry = Assert.Single(harness.Of<PhaseStarted>(), s => s.Phase == victimPhase && s.AttemptId.EndsWith(".2", StringComparison.Ordinal));
+        Assert.NotEqual(startedOn.GetValueOrDefault(victimPhase + ".killed"), retry.Trainer);
+        // Resumed, not restarted: the log has each of the three epochs once, epoch 0 from the killed attempt.
+        await using var log = await cluster.Store.GetAsync(BlobLayout.Log(harness.RunId, victimPhase));
+        var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => EpochLog.FromJson(l)!.Epoch).ToList();
+        Assert.Equal([0, 1, 2], epochs);
+    }
+
+    [Fact]
+    public async Task The_Assembler_and_RabbitMQ_restarting_mid_run_lose_nothing()
+    {
+        await using var cluster = await ServiceCluster.StartAsync(trainers: 2);
+        var harness = new RunHarness(cluster.Bus, cluster.Runs, $"restart-{Guid.NewGuid():N}"[..18]);
+        var chaos = 0;
+        Task? restarts = null;
+        object outcome;
+        try
+        {
+            outcome = await harness.RunAsync(TinyRun.Spec(moduleEpochs: 2), e =>
+            {
+                if (e is PhaseStarted { Phase: "MT_0" } && Interlocked.Exchange(ref chaos, 1) == 0)
+                    restarts = Task.Run(async () =>
+                    {
+                        output.WriteLine("killing the Assembler");
+                        cluster.Process("assembler").Kill();
+                        await Task.Delay(1000);
+                        await cluster.StartServiceAsync("Assembler", "assembler");
+                        output.WriteLine("Assembler restarted; restarting RabbitMQ");
+                        RestartRabbitMq();
+                        output.WriteLine("RabbitMQ restarted");
+                    });
+            });
+            await restarts!;
+        }
+        finally
+        {
+            output.WriteLine(cluster.Logs);
+        }
+
+        Assert.IsType<RunCompleted>(outcome);
+        var run = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run;
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.All(run.Phases.Values, p => Assert.Equal(PhaseStatus.Completed, p.Status));
+    }
+
+    private static void RestartRabbitMq()
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "eng", "rabbitmq-restart.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var log = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"eng/rabbitmq-restart.sh failed: {log}");
+    }
+}
