@@ -1,10 +1,17 @@
 using System.CommandLine;
 using CloudAssembly.Cli.Commands;
+using CloudAssembly.Cli.Commands.Cluster;
 
 var root = new RootCommand("cloudassembly: Deep Model Assembling for vision transformers (PT → K × MT → assemble → FT).")
 {
     RunCommand.Create(),
     TrainCommand.Create(),
     BenchCommand.Create(),
+    SubmitCommand.Create(),
+    StatusCommand.Create(),
+    WatchCommand.Create(),
+    ListCommand.Create(),
+    CancelCommand.Create(),
+    DownloadCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

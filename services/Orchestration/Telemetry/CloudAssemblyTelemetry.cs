@@ -14,6 +14,9 @@ public static class CloudAssemblyTelemetry
 
     public static readonly ActivitySource Source = new(Name);
 
+    /// <summary>Every span source a CloudAssembly process emits: MassTransit's, ours and the Azure SDK's.</summary>
+    public static readonly string[] TraceSources = ["MassTransit", Name, "Azure.*"];
+
     public static readonly Meter Meter = new(Name);
 
     public static readonly Counter<long> Images = Meter.CreateCounter<long>("cloudassembly.images", "{image}", "Training images processed");

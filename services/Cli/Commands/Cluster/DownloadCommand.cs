@@ -1,0 +1,34 @@
+using System.CommandLine;
+using CloudAssembly.Orchestration.Runs;
+
+namespace CloudAssembly.Cli.Commands.Cluster;
+
+/// <summary><c>cloudassembly download</c>: a run's checkpoints and logs (or one phase's) into a local folder, same layout.</summary>
+public static class DownloadCommand
+{
+    public static Command Create()
+    {
+        var runId = new Option<string>("--run-id") { Description = "The run.", Required = true };
+        var phase = new Option<string?>("--phase") { Description = "Only this phase (PT, MT_0, ..., FT, assembled); default: all." };
+        var to = new Option<string>("--to") { Description = "Local folder.", DefaultValueFactory = _ => "." };
+        var command = new Command("download", "Download a run's checkpoints, logs and run.json.") { runId, phase, to, ClusterClient.Store, ClusterClient.Container };
+        command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
+        {
+            await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);
+            var id = parse.GetValue(runId)!;
+            var prefix = parse.GetValue(phase) is { } p ? BlobLayout.PhaseFolder(id, p) : BlobLayout.RunFolder(id);
+            var count = 0;
+            await foreach (var blob in client.Blobs.ListAsync(prefix, ct))
+            {
+                var local = Path.Combine(parse.GetValue(to)!, blob.Name);
+                await client.Blobs.DownloadFileAsync(blob.Name, local, ct);
+                Console.WriteLine($"{blob.Size,14:N0}  {local}");
+                count++;
+            }
+            if (count == 0)
+                throw new ArgumentException($"Nothing under '{prefix}' in this store.");
+            return 0;
+        }).GetAwaiter().GetResult()));
+        return command;
+    }
+}
