@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.Intrinsics;
 using SkiaSharp;
 
 namespace CloudAssembly.Data.Images;
@@ -21,16 +23,24 @@ public static class ImageDecoder
         if (width < 1 || height < 1 || (long)width * height > MaxPixels)
             throw new CorruptImageException(source, $"implausible size {width}x{height}");
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[info.BytesSize];
-        SKCodecResult result;
-        unsafe
+        // A pooled buffer: a fresh one per image would be a zeroed large-object allocation for every sample.
+        var rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+        try
         {
-            fixed (byte* p = rgba)
-                result = codec.GetPixels(info, (IntPtr)p);
+            SKCodecResult result;
+            unsafe
+            {
+                fixed (byte* p = rgba)
+                    result = codec.GetPixels(info, (IntPtr)p);
+            }
+            if (result != SKCodecResult.Success)
+                throw new CorruptImageException(source, result == SKCodecResult.IncompleteInput ? "the file is truncated" : $"decoding failed ({result})");
+            return FromRgba(rgba, info.Width, info.Height, channels);
         }
-        if (result != SKCodecResult.Success)
-            throw new CorruptImageException(source, result == SKCodecResult.IncompleteInput ? "the file is truncated" : $"decoding failed ({result})");
-        return FromRgba(rgba, info.Width, info.Height, channels);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgba);
+        }
     }
 
     public static RgbImage DecodeFile(string path, int channels)
@@ -59,17 +69,12 @@ public static class ImageDecoder
 
     private static RgbImage FromRgba(byte[] rgba, int width, int height, int channels)
     {
-        var image = new RgbImage(width, height, channels);
-        var dst = image.Pixels;
         var pixels = width * height;
+        var image = new RgbImage(width, height, channels, GC.AllocateUninitializedArray<byte>(pixels * channels));
+        var dst = image.Pixels;
         if (channels == 3)
         {
-            for (int i = 0, j = 0; i < pixels; i++, j += 3)
-            {
-                dst[j] = rgba[4 * i];
-                dst[j + 1] = rgba[4 * i + 1];
-                dst[j + 2] = rgba[4 * i + 2];
-            }
+            DropAlpha(rgba, dst, pixels);
         }
         else
         {
@@ -78,5 +83,23 @@ public static class ImageDecoder
                 dst[i] = (byte)((rgba[4 * i] * 19595 + rgba[4 * i + 1] * 38470 + rgba[4 * i + 2] * 7471 + 0x8000) >> 16);
         }
         return image;
+    }
+
+    /// <summary>RGBA to RGB, four pixels per shuffle; each store writes 16 bytes of which the next one overwrites the last 4.</summary>
+    private static void DropAlpha(byte[] rgba, byte[] rgb, int pixels)
+    {
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var pick = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
+            for (; (i + 4) * 4 <= rgba.Length && i * 3 + 16 <= rgb.Length && i + 4 <= pixels; i += 4)
+                Vector128.Shuffle(Vector128.Create(rgba, i * 4), pick).CopyTo(rgb, i * 3);
+        }
+        for (; i < pixels; i++)
+        {
+            rgb[3 * i] = rgba[4 * i];
+            rgb[3 * i + 1] = rgba[4 * i + 1];
+            rgb[3 * i + 2] = rgba[4 * i + 2];
+        }
     }
 }
