@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CloudAssembly.Storage;
 
 namespace CloudAssembly.Data.Shards;
@@ -23,6 +24,7 @@ public sealed record DatasetIndex(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
+    [JsonIgnore]
     public IReadOnlyList<string> Splits => [.. Shards.Select(s => s.Split).Distinct()];
 
     public IReadOnlyList<ShardEntry> ShardsOf(string split) => [.. Shards.Where(s => s.Split == split)];

@@ -14,7 +14,8 @@ internal static class ShardEncoder
     {
         if (data is ImageFolderDataset folder)
             return EncodeFile(folder.PathOf(index), preprocessing, name);
-        var image = data.Load(index, data is IdxDataset ? 1 : 3);
+        // The only other source is IDX: grey pixel arrays, kept grey.
+        var image = data.Load(index, 1);
         return preprocessing.Resizes ? AsJpeg(image, preprocessing) : new EncodedImage("png", ImageEncoder.Png(image));
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CloudAssembly.Data.Shards;
 
 /// <summary>
@@ -12,6 +14,7 @@ public sealed record ShardPreprocessing(string Encoding, int? MaxShorterSide, in
     public const string Png = "png";
     public const string Jpeg = "jpeg";
 
+    [JsonIgnore]
     public bool Resizes => MaxShorterSide is not null;
 
     public override string ToString() => Encoding switch
