@@ -39,12 +39,13 @@ echo "$base" | sed 's/^/  /'
 ra=$("$BIN" bench loader --store "$CACHE/store" --name photos --version v1 --threads ${THREADS//,/ } --repeats 3 --cache "$CACHE/shard-cache" | grep '^threads')
 
 echo
-printf '%-8s | %-30s | %-30s | %-14s | %-22s\n' "threads" "ours: img/s  img/s/core  img/CPU-s" "torchvision+PIL: same" "ours/base core" "ours, RA x3: img/s/core"
+printf '%-8s | %-31s | %-31s | %-9s | %s\n' "" "ours (cloudassembly)" "torchvision + PIL" "ours/base" "ours, RA x3"
+printf '%-8s | %8s  %10s  %9s | %8s  %10s  %9s | %9s | %s\n' threads img/s img/s/core img/CPU-s img/s img/s/core img/CPU-s "per core" img/s/core
 for t in ${THREADS//,/ }; do
-  o=$(echo "$ours" | awk -v t="$t:" '$1 == "threads" && $2 == t {print $3, $6, $10}')
-  b=$(echo "$base" | awk -v t="$t:" '$1 == "workers" && $2 == t {print $3, $6, $10}')
-  r=$(echo "$ra" | awk -v t="$t:" '$2 == t {print $6}')
+  o=$(echo "$ours" | awk -v t="$t:" '$1 == "threads" && $2 == t {print $3, $5, $9}')
+  b=$(echo "$base" | awk -v t="$t:" '$1 == "workers" && $2 == t {print $3, $5, $9}')
+  r=$(echo "$ra" | awk -v t="$t:" '$2 == t {print $5}')
   read -r oi oc ou <<<"$o"; read -r bi bc bu <<<"$b"
-  printf '%-8s | %8.1f  %10.1f  %9.1f | %8.1f  %10.1f  %9.1f | %14.2f | %22.1f\n' "$t" "$oi" "$oc" "$ou" "$bi" "$bc" "$bu" \
+  printf '%-8s | %8.1f  %10.1f  %9.1f | %8.1f  %10.1f  %9.1f | %9.2f | %10.1f\n' "$t" "$oi" "$oc" "$ou" "$bi" "$bc" "$bu" \
     "$(awk -v a="$oc" -v b="$bc" 'BEGIN {print a / b}')" "$r"
 done

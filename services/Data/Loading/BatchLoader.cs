@@ -54,6 +54,7 @@ public sealed class BatchLoader(ISampleSource source, ISampleTransform transform
         {
             for (var b = 0; b < batches; b++)
             {
+                stop.Token.ThrowIfCancellationRequested();
                 var (images, labels) = slots[b].Task.WaitAsync(stop.Token).GetAwaiter().GetResult();
                 window.Release();
                 handedOut = b;

@@ -102,6 +102,31 @@ public class ShardStreamTests(DigitShards digits) : IClassFixture<DigitShards>
     }
 
     [Fact]
+    public void Cancelling_an_epoch_stops_it_at_once_and_the_next_epoch_runs_whole()
+    {
+        var loader = new BatchLoader(digits.Open(new ShardStreamOptions { Seed = 5 }),
+            new TrainTransform(new AugmentationOptions { InputSize = 28, Mean = [0.5], Std = [0.5] }), new SampleShape(1, 28),
+            new LoaderOptions(64, DropLast: true, Workers: 3, Prefetch: 4, Seed: 5, CPU));
+        using var stop = new CancellationTokenSource();
+        var seen = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var batch in loader.Epoch(0, stop.Token))
+            {
+                batch.Dispose();
+                if (++seen == 2)
+                    stop.Cancel();
+            }
+        });
+        Assert.Equal(2, seen);
+        Assert.Equal(loader.BatchesPerEpoch, loader.Epoch(1).Count(batch =>
+        {
+            batch.Dispose();
+            return true;
+        }));
+    }
+
+    [Fact]
     public async Task A_tampered_shard_stops_the_stream_with_an_error_naming_it()
     {
         var store = Blobs.FolderStore();
