@@ -45,7 +45,8 @@ public sealed class BatchLoader(ISampleSource source, ISampleTransform transform
         using var window = new SemaphoreSlim(Math.Max(1, options.Prefetch));
         using var queue = new BlockingCollection<(int Index, RawSample[] Samples)>();
         // Dedicated threads: a loader blocks for long stretches, and the shard reader's downloads need the thread pool.
-        var tasks = new List<Task> { Task.Factory.StartNew(() => Produce(epoch, batches, queue, window, slots, stop.Token), TaskCreationOptions.LongRunning) };
+        var tasks = new List<Task> { Task.Factory.StartNew(() => Produce(epoch, batches, queue, window, slots, stop.Token), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default) };
         for (var w = 0; w < Math.Max(1, options.Workers); w++)
             tasks.Add(Task.Factory.StartNew(() => Work(epoch, queue, slots, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
 
