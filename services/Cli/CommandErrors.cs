@@ -1,5 +1,6 @@
 using CloudAssembly.Data.Images;
 using CloudAssembly.Model;
+using CloudAssembly.Storage;
 using CloudAssembly.Training.Engine;
 
 namespace CloudAssembly.Cli;
@@ -32,7 +33,8 @@ public static class CommandErrors
         }
         catch (Exception e) when (e is ArgumentException or CheckpointMismatchException or FileNotFoundException
                                       or DirectoryNotFoundException or InvalidDataException or NotSupportedException
-                                      or NonFiniteLossException or CorruptImageException or InvalidOperationException)
+                                      or NonFiniteLossException or CorruptImageException or InvalidOperationException
+                                      or BlobStoreException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;

@@ -7,6 +7,7 @@ var root = new RootCommand("cloudassembly: Deep Model Assembling for vision tran
     RunCommand.Create(),
     TrainCommand.Create(),
     BenchCommand.Create(),
+    DatasetCommand.Create(),
     SubmitCommand.Create(),
     StatusCommand.Create(),
     WatchCommand.Create(),

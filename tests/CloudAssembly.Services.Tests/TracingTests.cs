@@ -22,7 +22,7 @@ public class TracingTests(ITestOutputHelper output)
     private static async Task<IHost> StartServiceAsync(ServiceRoles role, Broker broker, BlobContainer blobs)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCloudAssembly(role, _ => blobs.Open(), broker.Uri,
+        builder.Services.AddCloudAssembly(role, new BlobLocation(BlobContainer.Connection, blobs.Name), broker.Uri,
             new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2) },
             new TrainerOptions { Name = $"traced-{role}", SlotWait = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(2),
                 WorkFolder = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", blobs.Name) });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 
 namespace CloudAssembly.Cli.Commands;
@@ -16,7 +17,7 @@ public static class RunCommand
     public static Command Create()
     {
         var spec = new Option<FileInfo?>("--spec") { Description = "A run spec as JSON (RunSpec); the Fashion-MNIST demo when omitted." };
-        var store = new Option<string>("--store", "--output_dir") { Description = "Folder used as blob storage (runs/<id>/PT, MT_i, FT, ...).", DefaultValueFactory = _ => "cloudassembly-data" };
+        var store = new Option<string>("--store", "--output_dir") { Description = "Folder used as blob storage: blobs go to <store>/cloudassembly/ (runs/<id>/PT, MT_i, FT, ...; datasets/).", DefaultValueFactory = _ => "." };
         var runId = new Option<string>("--run-id") { Description = "The run's id; the same id again resumes (or reports) that run.", DefaultValueFactory = _ => "fmnist-demo" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var libtorch = new Option<string?>("--libtorch") { Description = "Folder with CUDA libtorch (an installed PyTorch's torch/lib)." };
@@ -40,14 +41,14 @@ public static class RunCommand
             RunId.Validate(id);
             var folder = parse.GetValue(store)!;
             Console.WriteLine($"Deep Model Assembling run '{id}': {run.Model}, {run.NumModules} modules [{string.Join(' ', run.Depths)}], " +
-                $"meta [{string.Join(' ', run.MetaDepths)}], {run.DataSet} from {run.DataPath}; blobs in {Path.GetFullPath(folder)}");
+                $"meta [{string.Join(' ', run.MetaDepths)}], {run.DataSet} from {run.DataPath}; blobs in {Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container)}");
             var progress = new ConsoleRunProgress();
             var outcome = EmbeddedRun.RunAsync(run, id, folder, parse.GetValue(device)!, parse.GetValue(libtorch), progress.On, cancellation)
                 .GetAwaiter().GetResult();
             if (outcome is not RunCompleted completed)
                 return CommandErrors.UserError;
             RunReport.Print(completed, Console.Out);
-            Console.WriteLine($"final model: {Path.Combine(Path.GetFullPath(folder), BlobLayout.Finished(id, "FT"))}");
+            Console.WriteLine($"final model: {Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container, BlobLayout.Finished(id, "FT"))}");
             return 0;
         }));
         return command;

@@ -57,7 +57,7 @@ public sealed class TrainArguments
     private readonly Option<double> distillationTau = Real("--distillation-tau", 1.0, "DeiT leftover.");
     private readonly Option<string> finetune = Text("--finetune", "", "Initialise from another run's model_stages (pos_embed resized to --input-size).");
     private readonly Option<string> dataPath = Text("--data-path", "data", "Dataset root: train/ and val/ class folders, or a folder of IDX files.");
-    private readonly Option<string> dataSet = Text("--data-set", "IMNET", "IMNET (or FOLDER: train/ and val/ class folders), FMNIST, MNIST.");
+    private readonly Option<string> dataSet = Text("--data-set", "IMNET", "IMNET (or FOLDER: train/ and val/ class folders), FMNIST, MNIST (IDX files), or SHARDS (a dataset version in blob storage: --data-path /abs/folder#name/version or azure://container#name/version).");
     private readonly Option<string> inatCategory = Text("--inat-category", "name", "iNaturalist only.");
     private readonly Option<string> outputDir = Text("--output_dir", ".", "Checkpoints and log.txt; also the auto-resume folder.");
     private readonly Option<string> device = Text("--device", "cuda", "cpu, cuda or cuda:N (CUDA never falls back to CPU).");

@@ -3,7 +3,6 @@ using CloudAssembly.Orchestration.Assembler;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Trainer;
-using CloudAssembly.Storage;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +24,7 @@ public static class EmbeddedRun
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Error);
-        builder.Services.AddCloudAssembly(ServiceRoles.All, _ => new FolderBlobStore(storeFolder), rabbitUri: null,
+        builder.Services.AddCloudAssembly(ServiceRoles.All, new BlobLocation(storeFolder), rabbitUri: null,
             new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2), LeaseTimeout = TimeSpan.FromSeconds(20) },
             new TrainerOptions
             {

@@ -16,14 +16,11 @@ namespace CloudAssembly.Orchestration.Messaging;
 /// </summary>
 public static class CloudAssemblyBus
 {
-    public static IServiceCollection AddCloudAssembly(this IServiceCollection services, ServiceRoles roles, string blobConnection,
-        string? rabbitUri, AssemblerOptions? assembler = null, TrainerOptions? trainer = null) =>
-        services.AddCloudAssembly(roles, _ => BlobStores.Open(blobConnection), rabbitUri, assembler, trainer);
-
-    public static IServiceCollection AddCloudAssembly(this IServiceCollection services, ServiceRoles roles, Func<IServiceProvider, IBlobStore> store,
+    public static IServiceCollection AddCloudAssembly(this IServiceCollection services, ServiceRoles roles, BlobLocation blobs,
         string? rabbitUri, AssemblerOptions? assembler = null, TrainerOptions? trainer = null)
     {
-        services.AddSingleton(store);
+        services.AddSingleton(blobs);
+        services.AddSingleton(_ => blobs.Open());
         services.AddSingleton<RunStore>();
         services.AddSingleton<LeaseStore>();
         var trainerOptions = trainer ?? new TrainerOptions();

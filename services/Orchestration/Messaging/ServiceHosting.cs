@@ -1,6 +1,6 @@
 using CloudAssembly.Orchestration.Assembler;
 using CloudAssembly.Orchestration.Trainer;
-using CloudAssembly.Storage;
+using CloudAssembly.Data.Shards;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -23,8 +23,11 @@ public static class ServiceHosting
             ?? throw new InvalidOperationException($"ConnectionStrings:{Rabbit} is not set (an amqp://user:pass@host:5672/vhost URI).");
         var blobs = builder.Configuration.GetConnectionString(Blobs)
             ?? throw new InvalidOperationException($"ConnectionStrings:{Blobs} is not set (an Azure Storage connection string or a folder).");
-        var container = builder.Configuration["Storage:Container"] ?? "cloudassembly";
-        builder.Services.AddCloudAssembly(roles, _ => BlobStores.Open(blobs, container), rabbit,
+        var location = new BlobLocation(blobs, builder.Configuration["Storage:Container"] ?? "cloudassembly");
+        // Trainers read dataset versions in Azure through DatasetLocation, which takes the account from this variable.
+        if (location.Folder is null && Environment.GetEnvironmentVariable(DatasetLocation.ConnectionVariable) is null)
+            Environment.SetEnvironmentVariable(DatasetLocation.ConnectionVariable, blobs);
+        builder.Services.AddCloudAssembly(roles, location, rabbit,
             builder.Configuration.GetSection("Assembler").Get<AssemblerOptions>() ?? new AssemblerOptions(),
             builder.Configuration.GetSection("Trainer").Get<TrainerOptions>() ?? new TrainerOptions());
         return builder;

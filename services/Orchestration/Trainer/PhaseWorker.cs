@@ -65,12 +65,15 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, started, started, 0);
         using var heartbeat = new CancellationTokenSource();
         var beating = HeartbeatAsync(command, lease, leaseETag, stop, heartbeat.Token);
-        var folder = Path.Combine(options.WorkFolder, command.RunId, command.Phase);
+        // Everything of this attempt lives in its own folder, deleted at the end: inputs are never taken from another
+        // run or store that happened to use the same names.
+        var attemptFolder = Path.Combine(options.WorkFolder, command.AttemptId);
+        var folder = Path.Combine(attemptFolder, command.Phase);
         try
         {
             await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, started), stop.Token);
             var sync = new PhaseFolderSync(store, command.RunId, command.Phase, folder);
-            var phaseOptions = await PrepareAsync(command, folder, sync, stop.Token);
+            var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
             var result = await Task.Run(() => Train(command, phaseOptions, sync, events, stop.Token), stop.Token);
             var checkpoint = result.FinishedCheckpoint is { } local && PhaseKey.Parse(command.Phase).Kind != PhaseKind.Eval
                 ? await sync.UploadFinishedAsync(local, stop.Token)
@@ -101,21 +104,20 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         {
             await heartbeat.CancelAsync();
             await beating;
-            if (Directory.Exists(folder))
-                Directory.Delete(folder, recursive: true);
+            if (Directory.Exists(attemptFolder))
+                Directory.Delete(attemptFolder, recursive: true);
         }
     }
 
     /// <summary>Brings down the phase's own checkpoints and its inputs, and spells the phase as the seed's scripts would.</summary>
-    private async Task<TrainOptions> PrepareAsync(TrainPhase command, string folder, PhaseFolderSync sync, CancellationToken ct)
+    private async Task<TrainOptions> PrepareAsync(TrainPhase command, string attemptFolder, string folder, PhaseFolderSync sync, CancellationToken ct)
     {
         var key = PhaseKey.Parse(command.Phase);
         var inputs = new List<string>();
         foreach (var input in command.Inputs)
         {
-            var local = Path.Combine(options.WorkFolder, command.RunId, "inputs", input.Replace('/', '_'));
-            if (!File.Exists(local))
-                await store.DownloadFileAsync(input, local, ct);
+            var local = Path.Combine(attemptFolder, "inputs", input.Replace('/', '_'));
+            await store.DownloadFileAsync(input, local, ct);
             inputs.Add(local);
         }
         var spec = command.Spec;

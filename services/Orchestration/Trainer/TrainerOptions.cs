@@ -10,6 +10,7 @@ public sealed record TrainerOptions
     public string Name { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
     public string Device { get; init; } = "cpu";
     public string? LibTorch { get; init; }
+    /// <summary>Each attempt works in its own sub-folder (named by its attempt id), removed when it ends.</summary>
     public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "cloudassembly", "trainer");
     public int Slots { get; init; } = 1;
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
