@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace CloudAssembly.Deploy.Tests;
+
+/// <summary>Renders an overlay offline with <c>kubectl kustomize</c> (kubectl's built-in kustomize; no cluster needed).</summary>
+public static class Kustomize
+{
+    public static string? Kubectl { get; } =
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, "kubectl"))
+            .FirstOrDefault(File.Exists);
+
+    public static string Render(string overlay)
+    {
+        var kubectl = Kubectl ?? throw new InvalidOperationException("kubectl is not on PATH.");
+        var start = new ProcessStartInfo(kubectl, ["kustomize", Path.Combine(Repository.K8s, overlay)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var yaml = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"kubectl kustomize {overlay} failed (exit code {process.ExitCode}): {stderr.Result}");
+        return yaml;
+    }
+}
