@@ -1,4 +1,6 @@
+using CloudAssembly.Contracts;
 using CloudAssembly.Training.Engine;
+using CloudAssembly.Training.Pipeline;
 
 namespace CloudAssembly.Training.Tests;
 
@@ -8,19 +10,9 @@ public class FashionMnistLearningTests
     public void A_small_ViT_learns_Fashion_MNIST_to_80_percent_in_a_short_run()
     {
         var folder = PhaseFixtures.TempFolder();
-        var options = FashionMnist.Phase(folder, epochs: 4, trainLimit: 30_000, evalLimit: 2_000) with
-        {
-            Phase = Phase.E2E,
-            Lr = 8e-3,
-            WarmupEpochs = 0,
-            DropPath = 0,
-            Mixup = 0,
-            Cutmix = 0,
-            Aa = "none",
-            ColorJitter = 0,
-            CropPadding = 0,
-            Reprob = 0,
-        };
+        // The embedded demo's recipe, on its meta model trained end to end.
+        var demo = RunSpec.FashionMnistDemo() with { TrainLimit = 30_000, EvalLimit = 2_000 };
+        var options = PhasePlanner.Pretrain(demo, folder, "cpu") with { Phase = Phase.E2E, Epochs = 4, NumWorkers = 2, Seed = 3 };
         var result = new PhaseRunner(options, PhaseDataFactory.Create).Run();
         Assert.Equal(4, result.EpochsTrained);
         Assert.True(result.FinalEval!.Acc1 >= 80.0, $"top-1 {result.FinalEval.Acc1:F2}% after 4 epochs of 30k images");

@@ -1,6 +1,8 @@
 using CloudAssembly.Data.Shards;
 using CloudAssembly.Training;
+using CloudAssembly.Contracts;
 using CloudAssembly.Training.Engine;
+using CloudAssembly.Training.Pipeline;
 
 namespace CloudAssembly.Data.Tests.Shards;
 
@@ -12,28 +14,14 @@ public class TrainingFromShardsTests
         var storeFolder = TestSources.TempFolder("store");
         var source = DatasetSource.Open(TestSources.FashionMnistSlice(10_000, 2_000), "FMNIST");
         await DatasetBuilder.BuildAsync(source, Storage.BlobStores.Open(storeFolder), "fmnist", "v1", new ShardOptions { ShardBytes = 4 << 20 });
-        var options = new TrainOptions
+        // The embedded demo's recipe, on its meta model trained end to end, reading the shards.
+        var options = PhasePlanner.Pretrain(RunSpec.FashionMnistDemo(), TestSources.TempFolder("phase"), "cpu") with
         {
             Phase = Phase.E2E,
-            Model = "vit_mini_patch4_28",
-            DividedDepths = [1, 1, 1, 1],
-            InputSize = 28,
             DataSet = "SHARDS",
             DataPath = DatasetLocation.Format(storeFolder, DatasetLocation.DefaultContainer, "fmnist", "v1"),
-            Device = "cpu",
-            OutputDir = TestSources.TempFolder("phase"),
             Epochs = 2,
-            BatchSize = 64,
-            Lr = 8e-3,
-            WarmupEpochs = 0,
-            DropPath = 0,
-            Mixup = 0,
-            Cutmix = 0,
-            Aa = "none",
-            ColorJitter = 0,
-            CropPadding = 0,
-            Reprob = 0,
-            RepeatedAug = false,
+            TrainLimit = 0,
             NumWorkers = 2,
             Seed = 3,
         };
