@@ -69,7 +69,7 @@ public sealed record RunSpec
         InputSize = 28,
         Pretrain = new() { Epochs = 2, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
         Modules = new() { Epochs = 1, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
-        Finetune = new() { Epochs = 3, BatchSize = 64, DropPath = 0.05, WarmupEpochs = 0, ClipGrad = 1.0, Lr = 8e-3 },
+        Finetune = new() { Epochs = 2, BatchSize = 64, DropPath = 0.05, WarmupEpochs = 0, ClipGrad = 1.0, Lr = 8e-3 },
         Mixup = 0,
         Cutmix = 0,
         Aa = "none",
