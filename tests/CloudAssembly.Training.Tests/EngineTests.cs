@@ -1,0 +1,83 @@
+using CloudAssembly.Model;
+using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Training.Checkpoints;
+using CloudAssembly.Training.Engine;
+using CloudAssembly.Training.Phases;
+using static TorchSharp.torch;
+
+namespace CloudAssembly.Training.Tests;
+
+public class EngineTests
+{
+    private static TrainOptions OneStep(string folder) => FashionMnist.Phase(folder, epochs: 1, trainLimit: 64, evalLimit: 64) with
+    {
+        Phase = Phase.E2E,
+        BatchSize = 64,
+        DropPath = 0,
+        Mixup = 0,
+        Cutmix = 0,
+        WarmupEpochs = 0,
+    };
+
+    private static Dictionary<string, Tensor> Weights(string folder) =>
+        TorchLoadReader.StateDict(TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName))["model"], "model");
+
+    [Fact]
+    public void Two_accumulated_half_batches_make_the_same_step_as_one_full_batch()
+    {
+        var full = PhaseFixtures.TempFolder();
+        new PhaseRunner(OneStep(full), PhaseDataFactory.Create).Run();
+        var accumulated = PhaseFixtures.TempFolder();
+        new PhaseRunner(OneStep(accumulated) with { BatchSize = 32, UpdateFreq = 2 }, PhaseDataFactory.Create).Run();
+        var a = Weights(full);
+        var b = Weights(accumulated);
+        var moved = 0;
+        var initial = PhaseModelBuilder.Build(OneStep(full), 10, CPU, _ => { }).Model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+        foreach (var (name, t) in a.Where(kv => !kv.Key.StartsWith("stages.", StringComparison.Ordinal)))
+        {
+            Assert.True(allclose(t, b[name], rtol: 0, atol: 1e-5), $"{name} differs between batch 64 and 2 x 32 accumulated");
+            if (!t.eq(initial[name]).all().item<bool>())
+                moved++;
+        }
+        Assert.True(moved > 10, "the step should have moved the weights");
+    }
+
+    [Fact]
+    public void A_diverging_loss_stops_the_phase_with_a_clear_error_and_keeps_no_half_epoch()
+    {
+        var folder = PhaseFixtures.TempFolder();
+        var options = FashionMnist.Phase(folder, epochs: 2, trainLimit: 1024, evalLimit: 64) with { Lr = 1e12, WarmupEpochs = 0 };
+        var e = Assert.Throws<NonFiniteLossException>(() => new PhaseRunner(options, PhaseDataFactory.Create).Run());
+        Assert.Contains("the training loss became", e.Message);
+        Assert.Contains("lower --lr", e.Message);
+        Assert.False(File.Exists(Path.Combine(folder, CheckpointDirectory.FinishedName)));
+    }
+
+    [Fact]
+    public void Bf16_compute_keeps_fp32_master_weights_and_close_logits()
+    {
+        var (model, stages) = (new VisionTransformer(ReferenceFixtures.Config), ReferenceFixtures.Stages);
+        for (var i = 0; i < stages.Count; i++)
+            model.Stages[i].LoadStateDict(stages[i], "reference");
+        var input = ReferenceFixtures.Input;
+        using var fp32 = model.call(input);
+        model.ComputeType = ScalarType.BFloat16;
+        using var bf16 = model.call(input);
+        Assert.Equal(ScalarType.Float32, bf16.dtype);
+        var relative = ((bf16 - fp32).norm() / fp32.norm()).item<float>();
+        Assert.InRange(relative, 0f, 0.05f);
+        bf16.sum().backward();
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.grad!.dtype));
+    }
+
+    [Fact]
+    public void Finetune_resizes_pos_embed_bicubically_and_keeps_the_class_token()
+    {
+        var pos = randn(1, 1 + 16, 8);
+        var same = FinetuneInitializer.Interpolate(pos, 16);
+        Assert.True(allclose(same, pos, atol: 1e-5));
+        var larger = FinetuneInitializer.Interpolate(pos, 49);
+        Assert.Equal([1, 50, 8], larger.shape);
+        Assert.True(larger.narrow(1, 0, 1).eq(pos.narrow(1, 0, 1)).all().item<bool>());
+    }
+}
