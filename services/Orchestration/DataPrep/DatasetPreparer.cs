@@ -31,7 +31,7 @@ public sealed class DatasetPreparer(BlobLocation blobs, ILogger<DatasetPreparer>
             report.AlreadyExisted ? "already existed" : $"built in {report.Elapsed.TotalSeconds:F1} s", report.Index.Shards.Sum(s => s.Samples),
             report.Index.Shards.Count);
         var dataPath = DatasetLocation.Format(blobs.Folder, blobs.Container, request.Name, request.Version);
-        return Ready(request, new DatasetRef(DatasetCatalog.Shards, dataPath), report.Index, built: !report.AlreadyExisted);
+        return Ready(request, new DatasetRef(DatasetCatalog.Shards, dataPath, request.Name, request.Version), report.Index, built: !report.AlreadyExisted);
     }
 
     private static DatasetReady Ready(PrepareDataset request, DatasetRef dataset, DatasetIndex index, bool built) =>

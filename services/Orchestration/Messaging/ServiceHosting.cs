@@ -1,6 +1,5 @@
 using CloudAssembly.Orchestration.Assembler;
 using CloudAssembly.Orchestration.Trainer;
-using CloudAssembly.Data.Shards;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -24,9 +23,6 @@ public static class ServiceHosting
         var blobs = builder.Configuration.GetConnectionString(Blobs)
             ?? throw new InvalidOperationException($"ConnectionStrings:{Blobs} is not set (an Azure Storage connection string or a folder).");
         var location = new BlobLocation(blobs, builder.Configuration["Storage:Container"] ?? "cloudassembly");
-        // Trainers read dataset versions in Azure through DatasetLocation, which takes the account from this variable.
-        if (location.Folder is null && Environment.GetEnvironmentVariable(DatasetLocation.ConnectionVariable) is null)
-            Environment.SetEnvironmentVariable(DatasetLocation.ConnectionVariable, blobs);
         builder.Services.AddCloudAssembly(roles, location, rabbit,
             builder.Configuration.GetSection("Assembler").Get<AssemblerOptions>() ?? new AssemblerOptions(),
             builder.Configuration.GetSection("Trainer").Get<TrainerOptions>() ?? new TrainerOptions());

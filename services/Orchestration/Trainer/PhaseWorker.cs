@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CloudAssembly.Contracts;
+using CloudAssembly.Data.Datasets;
 using CloudAssembly.Data.Images;
+using CloudAssembly.Data.Shards;
 using CloudAssembly.Model;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
@@ -74,7 +76,8 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
             await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, started), stop.Token);
             var sync = new PhaseFolderSync(store, command.RunId, command.Phase, folder);
             var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
-            var result = await Task.Run(() => Train(command, phaseOptions, sync, events, stop.Token), stop.Token);
+            var data = await DataAsync(command.Dataset, stop.Token);
+            var result = await Task.Run(() => Train(command, phaseOptions, data, sync, events, stop.Token), stop.Token);
             var checkpoint = result.FinishedCheckpoint is { } local && PhaseKey.Parse(command.Phase).Kind != PhaseKind.Eval
                 ? await sync.UploadFinishedAsync(local, stop.Token)
                 : command.Inputs.Single();
@@ -134,7 +137,17 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         return phase with { DataSet = command.Dataset.DataSet, DataPath = command.Dataset.DataPath, LibTorch = options.LibTorch };
     }
 
-    private PhaseResult Train(TrainPhase command, TrainOptions phase, PhaseFolderSync sync, EventPump events, CancellationToken ct)
+    /// <summary>A dataset version DataPrep built in this cluster's storage is read through this trainer's own connection.</summary>
+    private async Task<Func<TrainOptions, TorchSharp.torch.Device, PhaseData>> DataAsync(DatasetRef dataset, CancellationToken ct)
+    {
+        if (!DatasetCatalog.IsShards(dataset.DataSet) || dataset is not { Name: { } name, Version: { } version })
+            return PhaseDataFactory.Create;
+        var shards = await ShardedDataset.OpenAsync(store, name, version, cancellationToken: ct);
+        return (options, device) => PhaseDataFactory.Create(options, device, shards);
+    }
+
+    private PhaseResult Train(TrainPhase command, TrainOptions phase, Func<TrainOptions, TorchSharp.torch.Device, PhaseData> data,
+        PhaseFolderSync sync, EventPump events, CancellationToken ct)
     {
         var lastProgress = DateTimeOffset.MinValue;
         var tags = new KeyValuePair<string, object?>("cloudassembly.run_id", command.RunId);
@@ -160,7 +173,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
                     break;
             }
         }
-        return new PhaseRunner(phase, PhaseDataFactory.Create, Observe).Run(ct);
+        return new PhaseRunner(phase, data, Observe).Run(ct);
     }
 
     private async Task HeartbeatAsync(TrainPhase command, PhaseLease lease, string etag, CancellationTokenSource stop, CancellationToken ct)
