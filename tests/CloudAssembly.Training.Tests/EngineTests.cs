@@ -35,12 +35,20 @@ public class EngineTests
         var initial = PhaseModelBuilder.Build(OneStep(full), 10, CPU, _ => { }).Model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
         foreach (var (name, t) in a.Where(kv => !kv.Key.StartsWith("stages.", StringComparison.Ordinal)))
         {
-            Assert.True(allclose(t, b[name], rtol: 0, atol: 1e-5), $"{name} differs between batch 64 and 2 x 32 accumulated");
+            Assert.True(allclose(Comparable(name, t), Comparable(name, b[name]), rtol: 0, atol: 1e-5),
+                $"{name} differs between batch 64 and 2 x 32 accumulated");
             if (!t.eq(initial[name]).all().item<bool>())
                 moved++;
         }
         Assert.True(moved > 10, "the step should have moved the weights");
     }
+
+    /// <summary>
+    /// The key third of <c>attn.qkv.bias</c> has a true gradient of zero (attention ignores a shift of the keys): its
+    /// float noise decides the sign of Adam's first step, differently for any two summation orders. Leave it out.
+    /// </summary>
+    private static Tensor Comparable(string name, Tensor t) =>
+        name.EndsWith("attn.qkv.bias", StringComparison.Ordinal) ? cat([t.narrow(0, 0, t.shape[0] / 3), t.narrow(0, 2 * t.shape[0] / 3, t.shape[0] / 3)]) : t;
 
     [Fact]
     public void A_diverging_loss_stops_the_phase_with_a_clear_error_and_keeps_no_half_epoch()
