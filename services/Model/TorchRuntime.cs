@@ -40,7 +40,7 @@ public static class TorchRuntime
             throw new InvalidOperationException(
                 $"--device {device} was asked for but CUDA libtorch could not be loaded " +
                 $"({(string.IsNullOrEmpty(libtorchDir) ? $"no --libtorch folder or {LibTorchVariable} given" : $"from '{libtorchDir}'")}): " +
-                $"{e.Message.Split('\n')[0]}", e);
+                $"{e.Message.Split('\n')[0].Split(" Trace from")[0]}", e);
         }
         if (!cuda.is_available())
             throw new InvalidOperationException($"--device {device} was asked for but libtorch reports no usable CUDA device.");

@@ -22,7 +22,7 @@ public static class BenchCommand
         {
             model, batch, device, libtorch, amp, steps, warmup, depths, classes, StorageBenchCommand.Create(), LoaderBenchCommand.Create(),
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Run(_ =>
         {
             var dev = TorchRuntime.Initialize(parse.GetValue(device)!, parse.GetValue(libtorch));
             var d = parse.GetValue(depths);
@@ -32,7 +32,7 @@ public static class BenchCommand
             Console.WriteLine($"train step: {result.ImagesPerSecond:F1} img/s  ({result.MillisecondsPerStep:F1} ms/step over {result.Steps} steps)");
             Console.WriteLine($"memory: {result.PeakMemoryMiB:F0} MiB ({result.MemoryKind})");
             return 0;
-        });
+        }));
         return command;
     }
 }
