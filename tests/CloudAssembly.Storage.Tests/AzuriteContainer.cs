@@ -15,6 +15,8 @@ public sealed class AzuriteContainer : IAsyncLifetime
 
     public string Name { get; } = $"test-{Guid.NewGuid():N}";
 
+    public IBlobStore Store => BlobStores.Open(Connection, Name);
+
     private bool _reachable;
 
     public async Task InitializeAsync()

@@ -2,10 +2,11 @@ using System.Security.Cryptography;
 using CloudAssembly.Data.Images;
 using CloudAssembly.Data.Shards;
 using CloudAssembly.Storage;
+using CloudAssembly.Storage.Tests;
 
 namespace CloudAssembly.Data.Tests.Shards;
 
-public class DatasetBuilderTests(Azurite azurite) : IClassFixture<Azurite>
+public class DatasetBuilderTests(AzuriteContainer azurite) : IClassFixture<AzuriteContainer>
 {
     private static readonly string[] Classes = ["a_dog", "b_cat", "c_bird"];
     private static readonly ShardOptions SmallShards = new() { ShardBytes = 64 * 1024, Workers = 2 };
