@@ -19,9 +19,19 @@ public class EngineTests
         WarmupEpochs = 0,
     };
 
-    private static Dictionary<string, Tensor> Weights(string folder) =>
-        TorchLoadReader.StateDict(TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName))["model"], "model");
+    /// <summary>The first moments after one step: (1 − β1) × the step's gradient, for every optimized tensor in order.</summary>
+    private static List<Tensor> FirstMoments(string folder)
+    {
+        var checkpoint = TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName));
+        var state = (System.Collections.IDictionary)((System.Collections.IDictionary)checkpoint["optimizer"]!)["state"]!;
+        return [.. state.Keys.Cast<object>().OrderBy(Convert.ToInt32).Select(k => (Tensor)((System.Collections.IDictionary)state[k]!)["exp_avg"]!)];
+    }
 
+    /// <summary>
+    /// Compares the gradients the step was taken with (through AdamW's first moment), not the weights after it: Adam's
+    /// first step moves each element by about lr·sign(g), so an element whose true gradient is tiny lands anywhere
+    /// within ±lr depending on the summation order.
+    /// </summary>
     [Fact]
     public void Two_accumulated_half_batches_make_the_same_step_as_one_full_batch()
     {
@@ -29,26 +39,18 @@ public class EngineTests
         new PhaseRunner(OneStep(full), PhaseDataFactory.Create).Run();
         var accumulated = PhaseFixtures.TempFolder();
         new PhaseRunner(OneStep(accumulated) with { BatchSize = 32, UpdateFreq = 2 }, PhaseDataFactory.Create).Run();
-        var a = Weights(full);
-        var b = Weights(accumulated);
-        var moved = 0;
-        var initial = PhaseModelBuilder.Build(OneStep(full), 10, CPU, _ => { }).Model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
-        foreach (var (name, t) in a.Where(kv => !kv.Key.StartsWith("stages.", StringComparison.Ordinal)))
+        var a = FirstMoments(full);
+        var b = FirstMoments(accumulated);
+        Assert.Equal(a.Count, b.Count);
+        Assert.True(a.Count > 10);
+        for (var i = 0; i < a.Count; i++)
         {
-            Assert.True(allclose(Comparable(name, t), Comparable(name, b[name]), rtol: 0, atol: 1e-5),
-                $"{name} differs between batch 64 and 2 x 32 accumulated");
-            if (!t.eq(initial[name]).all().item<bool>())
-                moved++;
+            var error = (a[i] - b[i]).norm().item<float>();
+            var scale = a[i].norm().item<float>();
+            Assert.True(scale > 0, $"tensor {i} got no gradient");
+            Assert.True(error <= 1e-4 * scale + 1e-9, $"tensor {i}: |Δgrad| {error} vs |grad| {scale} between batch 64 and 2 x 32 accumulated");
         }
-        Assert.True(moved > 10, "the step should have moved the weights");
     }
-
-    /// <summary>
-    /// The key third of <c>attn.qkv.bias</c> has a true gradient of zero (attention ignores a shift of the keys): its
-    /// float noise decides the sign of Adam's first step, differently for any two summation orders. Leave it out.
-    /// </summary>
-    private static Tensor Comparable(string name, Tensor t) =>
-        name.EndsWith("attn.qkv.bias", StringComparison.Ordinal) ? cat([t.narrow(0, 0, t.shape[0] / 3), t.narrow(0, 2 * t.shape[0] / 3, t.shape[0] / 3)]) : t;
 
     [Fact]
     public void A_diverging_loss_stops_the_phase_with_a_clear_error_and_keeps_no_half_epoch()
