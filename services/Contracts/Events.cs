@@ -14,7 +14,8 @@ public sealed record PhaseCompleted(string RunId, string Phase, string AttemptId
 
 public sealed record PhaseFailed(string RunId, string Phase, string AttemptId, string Reason, bool Retryable);
 
-public sealed record RunCompleted(string RunId, RunMetrics Metrics);
+/// <summary>The run's outcome; <paramref name="Report"/> is the blob name of its <c>report.html</c> (null when it could not be written).</summary>
+public sealed record RunCompleted(string RunId, RunMetrics Metrics, string? Report = null);
 
 public sealed record RunFailed(string RunId, string Reason);
 

@@ -48,7 +48,10 @@ public static class RunCommand
             if (outcome is not RunCompleted completed)
                 return CommandErrors.UserError;
             RunReport.Print(completed, Console.Out);
-            Console.WriteLine($"final model: {Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container, BlobLayout.Finished(id, "FT"))}");
+            var container = Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container);
+            Console.WriteLine($"final model: {Path.Combine(container, BlobLayout.Finished(id, "FT"))}");
+            if (completed.Report is { } report)
+                Console.WriteLine($"report: {Path.Combine(container, report)}");
             return 0;
         }));
         return command;

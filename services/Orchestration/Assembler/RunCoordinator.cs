@@ -11,7 +11,7 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// assemble the modules when they are all done. Sending after storing means a crash in between loses a dispatch, which
 /// the watchdog re-sends; storing first means no trainer ever sees a command the run does not know about.
 /// </summary>
-public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, ILogger<RunCoordinator> log)
+public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, RunReportPublisher reports, ILogger<RunCoordinator> log)
 {
     public RunStore Runs => runs;
 
@@ -43,6 +43,8 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             await publish.Publish(message, message.GetType(), ct);
         if (finishedNow && RunStateMachine.Outcome(run) is { } outcome)
         {
+            if (outcome is RunCompleted completed)
+                outcome = completed with { Report = await TryReportAsync(run, ct) };
             log.LogInformation("Run {RunId} {Status}{Error}", runId, run.Status, run.Error is null ? "" : $": {run.Error}");
             await publish.Publish(outcome, outcome.GetType(), ct);
         }
@@ -50,6 +52,20 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
         {
             var model = await assembly.AssembleAsync(run, ct);
             await ApplyAsync(runId, r => RunStateMachine.OnAssembled(r, model), publish, ct);
+        }
+    }
+
+    private async Task<string?> TryReportAsync(RunDocument run, CancellationToken ct)
+    {
+        // The model is trained and stored either way: a report that cannot be written must not hold back the outcome.
+        try
+        {
+            return await reports.PublishAsync(run, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Run {RunId}: the report could not be written", run.RunId);
+            return null;
         }
     }
 

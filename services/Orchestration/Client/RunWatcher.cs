@@ -8,10 +8,13 @@ namespace CloudAssembly.Orchestration.Client;
 /// Follows one run from outside: its events arrive on a temporary queue of this process and are handed to
 /// <c>onEvent</c>; <see cref="Outcome"/> completes with <see cref="RunCompleted"/>, <see cref="RunFailed"/> or
 /// <see cref="RunCancelled"/>. <c>run.json</c> is polled as well, so an outcome sent while this process was not
-/// listening is still seen.
+/// listening is still seen — once the run has been finished for <see cref="MissedOutcomeAfter"/>: until then the
+/// outcome message is still on its way (the Assembler writes the report between storing the state and sending it).
 /// </summary>
 public sealed class RunWatcher : IAsyncDisposable
 {
+    private static readonly TimeSpan MissedOutcomeAfter = TimeSpan.FromSeconds(30);
+
     private readonly string runId;
     private readonly Action<object> onEvent;
     private readonly TaskCompletionSource<object> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,7 +70,8 @@ public sealed class RunWatcher : IAsyncDisposable
             while (!outcome.Task.IsCompleted)
             {
                 await Task.Delay(interval, stop.Token);
-                if (await runs.TryGetAsync(runId, stop.Token) is { Run: { IsFinished: true } run } && RunStateMachine.Outcome(run) is { } result)
+                if (await runs.TryGetAsync(runId, stop.Token) is { Run: { IsFinished: true } run }
+                    && DateTimeOffset.UtcNow - run.UpdatedAt > MissedOutcomeAfter && RunStateMachine.Outcome(run) is { } result)
                     await Finish(runId, result);
             }
         }

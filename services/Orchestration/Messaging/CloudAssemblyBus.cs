@@ -28,6 +28,7 @@ public static class CloudAssemblyBus
         {
             services.AddSingleton(assembler ?? new AssemblerOptions());
             services.AddSingleton<ModelAssemblyService>();
+            services.AddSingleton<RunReportPublisher>();
             services.AddSingleton<RunCoordinator>();
             services.AddSingleton<LeaseWatchdog>();
             services.AddHostedService(sp => sp.GetRequiredService<LeaseWatchdog>());

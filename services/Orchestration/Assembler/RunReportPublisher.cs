@@ -1,0 +1,39 @@
+using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Reporting;
+using CloudAssembly.Storage;
+
+namespace CloudAssembly.Orchestration.Assembler;
+
+/// <summary>
+/// Writes a completed run's report into <c>runs/{id}/report/</c>: reads each phase's <c>log.txt</c> from blob storage,
+/// renders the report and stores its files beside the checkpoints. Returns the blob name of <c>report.html</c>.
+/// </summary>
+public sealed class RunReportPublisher(IBlobStore store)
+{
+    public async Task<string> PublishAsync(RunDocument run, CancellationToken ct)
+    {
+        var phases = new List<PhaseRecord>();
+        foreach (var (phase, state) in run.Phases)
+        {
+            if (state.Metrics is { } metrics)
+                phases.Add(new PhaseRecord(phase, state.StartedAt, state.CompletedAt, metrics, await ReadLogAsync(run.RunId, phase, ct)));
+        }
+        var report = RunReportBuilder.Build(run.RunId, run.Spec, run.Metrics!, phases);
+        foreach (var (name, content) in RunReportWriter.Render(report))
+        {
+            using var stream = new MemoryStream(content);
+            await store.PutAsync(BlobLayout.ReportFolder(run.RunId) + name, stream, ct);
+        }
+        return BlobLayout.Report(run.RunId);
+    }
+
+    private async Task<IReadOnlyList<Training.Engine.EpochLog>> ReadLogAsync(string runId, string phase, CancellationToken ct)
+    {
+        // Only training phases keep a log.txt; the final evaluation has none.
+        if (await store.TryGetPropertiesAsync(BlobLayout.Log(runId, phase), ct) is null)
+            return [];
+        await using var content = await store.GetAsync(BlobLayout.Log(runId, phase), ct);
+        using var reader = new StreamReader(content.Content);
+        return PhaseRecord.ParseLog(await reader.ReadToEndAsync(ct));
+    }
+}
