@@ -29,7 +29,7 @@ public static class BlobLayout
     /// <summary>The run's report: <c>report.html</c>, <c>report.json</c> and the figures as PNG and SVG.</summary>
     public static string ReportFolder(string runId) => $"runs/{runId}/report/";
 
-    public static string Report(string runId) => $"{ReportFolder(runId)}{Reporting.RunReportWriter.HtmlFile}";
+    public static string Report(string runId) => $"{ReportFolder(runId)}report.html";
 
     public static string Assembled(string runId) => $"runs/{runId}/assembled/assembled.pth";
 

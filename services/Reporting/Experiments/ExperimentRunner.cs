@@ -2,7 +2,7 @@ using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
-using CloudAssembly.Training.Pipeline;
+using CloudAssembly.Pipeline;
 
 namespace CloudAssembly.Reporting.Experiments;
 

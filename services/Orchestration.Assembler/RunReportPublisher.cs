@@ -1,6 +1,7 @@
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Reporting;
 using CloudAssembly.Storage;
+using CloudAssembly.Training.Engine;
 
 namespace CloudAssembly.Orchestration.Assembler;
 
@@ -19,6 +20,7 @@ public sealed class RunReportPublisher(IBlobStore store)
                 phases.Add(new PhaseRecord(phase, state.StartedAt, state.CompletedAt, metrics, await ReadLogAsync(run.RunId, phase, ct)));
         }
         var report = RunReportBuilder.Build(run.RunId, run.Spec, run.Metrics!, phases);
+        // The file names are the writer's; report.html among them is where BlobLayout.Report points.
         foreach (var (name, content) in RunReportWriter.Render(report))
         {
             using var stream = new MemoryStream(content);
@@ -27,7 +29,7 @@ public sealed class RunReportPublisher(IBlobStore store)
         return BlobLayout.Report(run.RunId);
     }
 
-    private async Task<IReadOnlyList<Training.Engine.EpochLog>> ReadLogAsync(string runId, string phase, CancellationToken ct)
+    private async Task<IReadOnlyList<EpochLog>> ReadLogAsync(string runId, string phase, CancellationToken ct)
     {
         // Only training phases keep a log.txt; the final evaluation has none.
         if (await store.TryGetPropertiesAsync(BlobLayout.Log(runId, phase), ct) is null)
