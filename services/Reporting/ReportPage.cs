@@ -24,6 +24,12 @@ public sealed class ReportPage(string title)
         return this;
     }
 
+    public ReportPage Preformatted(string text)
+    {
+        body.Append("<pre>").Append(Encode(text)).Append("</pre>\n");
+        return this;
+    }
+
     public ReportPage Table(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
         body.Append("<table>\n<tr>").AppendJoin("", header.Select(h => $"<th>{Encode(h)}</th>")).Append("</tr>\n");

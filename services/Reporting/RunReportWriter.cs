@@ -65,7 +65,7 @@ public static class RunReportWriter
         page.Heading("Figures");
         foreach (var figure in figures)
             page.Figure(figure);
-        page.Heading("Spec").Paragraph(JsonSerializer.Serialize(s, Json));
+        page.Heading("Spec").Preformatted(JsonSerializer.Serialize(s, Json));
         return page;
     }
 

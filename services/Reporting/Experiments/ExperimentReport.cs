@@ -48,7 +48,7 @@ public static class ExperimentReport
 
     private static IReadOnlyList<string> Row(ExperimentSummary s) =>
     [
-        s.Method, $"×{s.Budget}", s.DataFraction.ToString("P0", CultureInfo.InvariantCulture), s.Seeds.ToString(CultureInfo.InvariantCulture),
+        s.Method, $"×{s.Budget}", $"{(s.DataFraction * 100).ToString("F0", CultureInfo.InvariantCulture)}%", s.Seeds.ToString(CultureInfo.InvariantCulture),
         s.MeanEpochs.ToString("0.#", CultureInfo.InvariantCulture),
         $"{s.MeanCpuSeconds.ToString("F0", CultureInfo.InvariantCulture)} ± {s.SdCpuSeconds.ToString("F0", CultureInfo.InvariantCulture)}",
         $"{s.MeanAcc1.ToString("F2", CultureInfo.InvariantCulture)} ± {s.SdAcc1.ToString("F2", CultureInfo.InvariantCulture)}",

@@ -71,7 +71,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, Action<string> say)
 
     private ExperimentTrial Report(ExperimentTrial trial)
     {
-        say($"{trial.Method,-16} budget {trial.Budget}  seed {trial.Seed}  data {trial.DataFraction:P0}  {trial.Epochs} epochs  " +
+        say($"{trial.Method,-16} budget {trial.Budget}  seed {trial.Seed}  data {trial.DataFraction * 100:F0}%  {trial.Epochs} epochs  " +
             $"{trial.CpuSeconds,7:F0} CPU-s  {trial.WallSeconds,6:F0} s  top-1 {trial.Acc1:F2}%");
         return trial;
     }
