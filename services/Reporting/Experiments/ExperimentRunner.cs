@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using CloudAssembly.Contracts;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
@@ -11,7 +12,8 @@ namespace CloudAssembly.Reporting.Experiments;
 /// (<see cref="PhasePlanner"/>): PT, the K modules and FT from the modules for Model Assembling; one E2E phase of the full
 /// model for the baseline. Cost is CPU-seconds of this process while a phase runs, which a busy machine does not inflate
 /// the way it does wall time; the baseline gets as many epochs as the assembling run cost, at its own FT's cost per epoch
-/// (FT trains the same full model on the same images).
+/// (FT trains the same full model on the same images). Each finished pair is appended to <c>trials.jsonl</c> in the work
+/// folder and its checkpoints deleted; an interrupted experiment started again skips the pairs already there.
 /// </summary>
 public sealed class ExperimentRunner(ExperimentPlan plan, Action<string> say)
 {
@@ -31,7 +33,23 @@ public sealed class ExperimentRunner(ExperimentPlan plan, Action<string> say)
         return trials;
     }
 
+    private string Journal => Path.Combine(plan.WorkFolder, "trials.jsonl");
+
     private IEnumerable<ExperimentTrial> Pair(int budget, int seed, double fraction, CancellationToken ct)
+    {
+        var done = Finished().Where(t => t.Budget == budget && t.Seed == seed && t.DataFraction == fraction).ToList();
+        if (done.Count == 2)
+            return done;
+        var pair = Train(budget, seed, fraction, ct).ToList();
+        Directory.CreateDirectory(plan.WorkFolder);
+        File.AppendAllLines(Journal, pair.Select(t => JsonSerializer.Serialize(t)));
+        return pair;
+    }
+
+    private IEnumerable<ExperimentTrial> Finished() =>
+        File.Exists(Journal) ? File.ReadAllLines(Journal).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<ExperimentTrial>(l)!) : [];
+
+    private IEnumerable<ExperimentTrial> Train(int budget, int seed, double fraction, CancellationToken ct)
     {
         var spec = plan.TrialSpec(budget, seed, fraction);
         var folder = Path.Combine(plan.WorkFolder, $"budget{budget}-seed{seed}-data{fraction * 100:F0}");
@@ -43,6 +61,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, Action<string> say)
         var epochs = Math.Max(1, (int)Math.Round(assembling.CpuSeconds / ftPerEpoch));
         var baseline = EndToEnd(spec with { Baseline = spec.Finetune with { Epochs = epochs } }, folder, ct);
         yield return Report(baseline with { Budget = budget, Seed = seed, DataFraction = fraction });
+        Directory.Delete(folder, recursive: true);
     }
 
     private (ExperimentTrial Trial, double FtCpuPerEpoch) Assemble(RunSpec spec, string folder, CancellationToken ct)
