@@ -58,8 +58,9 @@ public sealed record RunSpec
     /// The embedded default: a 4-module, 8-block ViT (dim 64, 7×7 patches: 16 tokens) on all 60,000 Fashion-MNIST images
     /// that runs PT, 4 × MT and FT on two CPU cores in minutes. 7×7 patches learn faster per image than 4×4 on 28×28
     /// clothes and cost a third as much. Mixup, cutmix, RandAugment, colour jitter, erasing and the padded crop are off:
-    /// over a few epochs they cost more accuracy than they add. The per-epoch evaluations use 2,000 test images; the
-    /// final evaluation uses all 10,000. The phases themselves are exactly the official ones.
+    /// over a few epochs they cost more accuracy than they add. FT gets 7 epochs because the official per-epoch cosine only
+    /// anneals over several (with 5 it ended at 87.3%). The per-epoch evaluations use 2,000 test images; the final
+    /// evaluation uses all 10,000. The phases themselves are exactly the official ones.
     /// </summary>
     public static RunSpec FashionMnistDemo() => new()
     {
@@ -71,7 +72,7 @@ public sealed record RunSpec
         InputSize = 28,
         Pretrain = new() { Epochs = 3, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
         Modules = new() { Epochs = 1, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
-        Finetune = new() { Epochs = 5, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, ClipGrad = 1.0, Lr = 8e-3 },
+        Finetune = new() { Epochs = 7, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, ClipGrad = 1.0, Lr = 8e-3 },
         Mixup = 0,
         Cutmix = 0,
         Aa = "none",
