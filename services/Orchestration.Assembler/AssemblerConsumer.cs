@@ -6,7 +6,7 @@ using MassTransit;
 namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>The Assembler's queue: every command and event that moves a run, each handed to the <see cref="RunCoordinator"/>.</summary>
-public sealed class AssemblerConsumer(RunCoordinator coordinator) :
+public sealed class AssemblerConsumer(RunCoordinator coordinator, TimeProvider time) :
     IConsumer<SubmitRun>, IConsumer<CancelRun>, IConsumer<DatasetReady>, IConsumer<DatasetFailed>,
     IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>
 {
@@ -26,7 +26,7 @@ public sealed class AssemblerConsumer(RunCoordinator coordinator) :
         Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseStarted(run, context.Message));
 
     public Task Consume(ConsumeContext<PhaseCompleted> context) =>
-        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseCompleted(run, context.Message, DateTimeOffset.UtcNow));
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseCompleted(run, context.Message, time.GetUtcNow()));
 
     public Task Consume(ConsumeContext<PhaseFailed> context) =>
         Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseFailed(run, context.Message));

@@ -12,7 +12,7 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// for another trainer; a command for an attempt that is no longer current, or that someone already claimed, is dropped.
 /// </summary>
 public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, RunStore runs, LeaseStore leases,
-    TrainerOptions options, ILogger<TrainPhaseConsumer> log) : IConsumer<TrainPhase>
+    TrainerOptions options, TimeProvider time, ILogger<TrainPhaseConsumer> log) : IConsumer<TrainPhase>
 {
     public async Task Consume(ConsumeContext<TrainPhase> context)
     {
@@ -33,9 +33,9 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
                 slot.Dispose();
                 return;
             }
-            var now = DateTimeOffset.UtcNow;
-            var etag = await leases.TryClaimAsync(command.RunId, command.Phase,
-                new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now, 0), context.CancellationToken);
+            var now = time.GetUtcNow();
+            var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now);
+            var etag = await leases.TryClaimAsync(command.RunId, command.Phase, lease, context.CancellationToken);
             if (etag is null)
             {
                 log.LogInformation("Dropping {AttemptId}: another trainer holds it", command.AttemptId);
@@ -43,7 +43,7 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
                 return;
             }
             log.LogInformation("Claimed {AttemptId}", command.AttemptId);
-            _ = worker.Start(command, slot, etag, Activity.Current?.Context ?? default);
+            _ = worker.Start(command, slot, lease, etag, Activity.Current?.Context ?? default);
         }
         catch
         {

@@ -23,7 +23,7 @@ public class TracingTests(ITestOutputHelper output)
     private static async Task<IHost> StartServiceAsync(Action<CloudAssemblyBuilder> addService, Broker broker, BlobContainer blobs)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCloudAssembly(new BlobLocation(BlobContainer.Connection, blobs.Name), broker.Uri, addService);
+        builder.Services.AddCloudAssembly(new BlobLocation(blobs.Connection, blobs.Name), broker.Uri, addService);
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -48,7 +48,8 @@ public static class RunCommand
             if (outcome is not RunCompleted completed)
                 return CommandErrors.UserError;
             RunReport.Print(completed, Console.Out);
-            Console.WriteLine($"final model: {Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container, BlobLayout.Finished(id, "FT"))}");
+            var finalModel = new RunStore(new BlobLocation(folder).Open()).TryGetAsync(id, cancellation).GetAwaiter().GetResult()?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
+            Console.WriteLine($"final model: {Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container, finalModel)}");
             return 0;
         }));
         return command;

@@ -67,8 +67,15 @@ public sealed class RunWatcher : IAsyncDisposable
             while (!outcome.Task.IsCompleted)
             {
                 await Task.Delay(interval, stop.Token);
-                if (await runs.TryGetAsync(runId, stop.Token) is { Run: { IsFinished: true } run } && RunStateMachine.Outcome(run) is { } result)
-                    await Finish(runId, result);
+                try
+                {
+                    if (await runs.TryGetAsync(runId, stop.Token) is { Run: { IsFinished: true } run } && RunStateMachine.Outcome(run) is { } result)
+                        await Finish(runId, result);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Storage away for a while: the next poll (or the event) tells.
+                }
             }
         }
         catch (OperationCanceledException)

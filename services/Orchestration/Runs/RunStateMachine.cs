@@ -57,7 +57,7 @@ public static class RunStateMachine
     {
         var key = PhaseKey.Parse(completed.Phase);
         var phase = run.Phase(key);
-        if (run.IsFinished || phase.Status == PhaseStatus.Completed || phase.Attempt == 0)
+        if (run.IsFinished || phase.Status == PhaseStatus.Completed || phase.Attempt == 0 || !IsOwnCheckpoint(run, key, completed.Checkpoint))
             return null;
         return run.WithPhase(key, phase with
         {
@@ -68,6 +68,14 @@ public static class RunStateMachine
             Error = null,
         });
     }
+
+    /// <summary>
+    /// A completion names the phase's own finished checkpoint (Eval, which trains nothing, the FT model it evaluated);
+    /// anything else is a forged or garbled message and changes nothing.
+    /// </summary>
+    public static bool IsOwnCheckpoint(RunDocument run, PhaseKey key, string checkpoint) => key.Kind == PhaseKind.Eval
+        ? checkpoint == run.Phase(PhaseKey.Finetune).Checkpoint
+        : BlobLayout.IsFinished(run.RunId, key, checkpoint);
 
     /// <summary>A failed attempt is retried (a new attempt resumes from the last checkpoint) until <see cref="MaxAttempts"/>.</summary>
     public static RunDocument? OnPhaseFailed(RunDocument run, PhaseFailed failed)
@@ -85,13 +93,12 @@ public static class RunStateMachine
         };
     }
 
-    /// <summary>The trainer of the current attempt stopped sending heartbeats: count its device time and try again.</summary>
-    public static RunDocument? OnLeaseExpired(RunDocument run, PhaseKey key, string attemptId, double lostDeviceSeconds, string trainer)
+    /// <summary>The current attempt's lease went stale (no renewal, or no progress): count its device time and try again.</summary>
+    public static RunDocument? OnLeaseExpired(RunDocument run, PhaseKey key, string attemptId, double lostDeviceSeconds, string reason)
     {
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != attemptId || !phase.IsActive)
             return null;
-        var reason = $"trainer '{trainer}' stopped sending heartbeats during attempt {phase.Attempt}";
         var lost = new PhaseMetrics(0, 0, 0, 0, 0, (phase.Metrics?.DeviceSeconds ?? 0) + lostDeviceSeconds, 0);
         if (phase.Attempt < MaxAttempts)
             return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = reason, Metrics = lost });
@@ -100,6 +107,22 @@ public static class RunStateMachine
             Status = RunStatus.Failed,
             Error = $"{key} failed after {phase.Attempt} attempt(s): {reason}",
         };
+    }
+
+    /// <summary>Assembling the modules failed: it is tried again, and the run fails after <see cref="MaxAttempts"/> failures.</summary>
+    public static RunDocument? OnAssemblyFailed(RunDocument run, string reason)
+    {
+        if (run.IsFinished || run.AssembledModel is not null)
+            return null;
+        var failures = run.AssemblyFailures + 1;
+        return failures < MaxAttempts
+            ? run with { AssemblyFailures = failures, LastFault = $"assembling the modules failed: {reason}" }
+            : run with
+            {
+                AssemblyFailures = failures,
+                Status = RunStatus.Failed,
+                Error = $"Assembling the modules failed after {failures} tries: {reason}",
+            };
     }
 
     public static RunDocument? OnAssembled(RunDocument run, string assembledModel) =>
