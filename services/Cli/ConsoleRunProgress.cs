@@ -40,6 +40,9 @@ public sealed class ConsoleRunProgress
                 case RunCancelled c:
                     Line($"run {c.RunId} cancelled: {c.Reason}");
                     break;
+                case RunRejected r:
+                    Line(r.Reason);
+                    break;
             }
         }
     }

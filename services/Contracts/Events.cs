@@ -14,6 +14,9 @@ public sealed record PhaseCompleted(string RunId, string Phase, string AttemptId
 
 public sealed record PhaseFailed(string RunId, string Phase, string AttemptId, string Reason, bool Retryable);
 
+/// <summary>A submitted run was refused at the door (a bad spec); nothing was stored or started. <paramref name="Reason"/> is one sentence.</summary>
+public sealed record RunRejected(string RunId, string Reason);
+
 public sealed record RunCompleted(string RunId, RunMetrics Metrics);
 
 public sealed record RunFailed(string RunId, string Reason);

@@ -20,6 +20,16 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
 
     public async Task SubmitAsync(SubmitRun submit, string? traceParent, IPublishEndpoint publish, CancellationToken ct)
     {
+        try
+        {
+            RunSpecRules.Validate(submit.RunId, submit.Spec, options.DataRoots);
+        }
+        catch (ArgumentException e)
+        {
+            log.LogWarning("Run {RunId} rejected: {Reason}", submit.RunId, e.Message);
+            await publish.Publish(new RunRejected(submit.RunId, e.Message), ct);
+            return;
+        }
         var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, time.GetUtcNow(), traceParent), ct);
         log.LogInformation(created ? "Run {RunId} submitted" : "Run {RunId} was already submitted", submit.RunId);
         await ApplyAsync(submit.RunId, run => run.DatasetRequested ? null : run, publish, ct);
@@ -31,14 +41,10 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
         var assemble = false;
         var (run, changed) = await runs.UpdateAsync(runId, current =>
         {
-            var next = change(current);
-            if (next is null)
+            if (RunStateMachine.Apply(current, change, time.GetUtcNow()) is not { } applied)
                 return null;
-            (next, var messages, assemble) = RunStateMachine.Advance(next, time.GetUtcNow());
-            var outgoing = messages.ToList();
-            if (next.IsFinished && !current.IsFinished && RunStateMachine.Outcome(next) is { } outcome)
-                outgoing.Add(outcome);
-            return next with { Outbox = [.. next.Outbox, .. outgoing.Select(OutboxMessage.From)] };
+            assemble = applied.Assemble;
+            return applied.Run with { Outbox = [.. applied.Run.Outbox, .. applied.Messages.Select(OutboxMessage.From)] };
         }, ct);
         if (changed && run.Outbox.Count > 0 && options.Faults.ExitBetweenStoreAndPublish)
         {

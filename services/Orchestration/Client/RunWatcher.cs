@@ -7,8 +7,8 @@ namespace CloudAssembly.Orchestration.Client;
 /// <summary>
 /// Follows one run from outside: its events arrive on a temporary queue of this process and are handed to
 /// <c>onEvent</c>; <see cref="Outcome"/> completes with <see cref="RunCompleted"/>, <see cref="RunFailed"/> or
-/// <see cref="RunCancelled"/>. <c>run.json</c> is polled as well, so an outcome sent while this process was not
-/// listening is still seen.
+/// <see cref="RunCancelled"/>, or <see cref="RunRejected"/> when the spec was refused. <c>run.json</c> is polled as
+/// well, so an outcome sent while this process was not listening is still seen.
 /// </summary>
 public sealed class RunWatcher : IAsyncDisposable
 {
@@ -33,6 +33,7 @@ public sealed class RunWatcher : IAsyncDisposable
             e.Handler<RunCompleted>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunFailed>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunCancelled>(c => Finish(c.Message.RunId, c.Message));
+            e.Handler<RunRejected>(c => Finish(c.Message.RunId, c.Message));
         });
         polling = PollAsync(runs, pollInterval);
     }

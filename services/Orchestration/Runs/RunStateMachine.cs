@@ -13,14 +13,9 @@ public static class RunStateMachine
 {
     public const int MaxAttempts = 3;
 
-    public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent)
-    {
-        RunId.Validate(submit.RunId);
-        if (submit.Spec.Depths.Count != submit.Spec.MetaDepths.Count || submit.Spec.Depths.Count == 0)
-            throw new ArgumentException($"Run '{submit.RunId}': Depths [{string.Join(' ', submit.Spec.Depths)}] and MetaDepths " +
-                $"[{string.Join(' ', submit.Spec.MetaDepths)}] must list the same number (K ≥ 1) of modules.");
-        return new RunDocument { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent };
-    }
+    /// <summary>A new run's document; the spec was checked at the door (RunSpecRules) before.</summary>
+    public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent) =>
+        new() { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent };
 
     /// <summary>The jobs this run is made of, in the order they become ready.</summary>
     public static IReadOnlyList<PhaseKey> Jobs(RunSpec spec)
@@ -37,8 +32,9 @@ public static class RunStateMachine
     public static RunDocument? OnDatasetReady(RunDocument run, DatasetReady ready) =>
         run.IsFinished || run.Dataset is not null ? null : run with { Dataset = ready.Dataset };
 
+    /// <summary>A failure after the dataset is set (a late or duplicate build) changes nothing.</summary>
     public static RunDocument? OnDatasetFailed(RunDocument run, DatasetFailed failed) =>
-        run.IsFinished ? null : run with { Status = RunStatus.Failed, Error = $"Preparing the dataset failed: {failed.Reason}" };
+        run.IsFinished || run.Dataset is not null ? null : run with { Status = RunStatus.Failed, Error = $"Preparing the dataset failed: {failed.Reason}" };
 
     public static RunDocument? OnPhaseStarted(RunDocument run, PhaseStarted started)
     {
@@ -130,6 +126,23 @@ public static class RunStateMachine
 
     public static RunDocument? OnCancel(RunDocument run, CancelRun cancel) =>
         run.IsFinished ? null : run with { Status = RunStatus.Cancelled, Error = $"Cancelled: {cancel.Reason}" };
+
+    /// <summary>
+    /// One event from start to end: <paramref name="change"/>, then <see cref="Advance"/>, and the run's outcome when it
+    /// just finished. Null when the event changes nothing; otherwise the new document, every message it decides, and
+    /// whether the modules should now be assembled.
+    /// </summary>
+    public static (RunDocument Run, IReadOnlyList<object> Messages, bool Assemble)? Apply(RunDocument current,
+        Func<RunDocument, RunDocument?> change, DateTimeOffset now)
+    {
+        if (change(current) is not { } changed)
+            return null;
+        var (next, messages, assemble) = Advance(changed, now);
+        var outgoing = messages.ToList();
+        if (next.IsFinished && !current.IsFinished && Outcome(next) is { } outcome)
+            outgoing.Add(outcome);
+        return (next, outgoing, assemble);
+    }
 
     /// <summary>
     /// Dispatches every job whose inputs are ready and that is pending, asks for assembly when all modules are done,
