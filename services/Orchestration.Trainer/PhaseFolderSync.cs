@@ -20,6 +20,9 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
 
     private string RunId => command.RunId;
 
+    /// <summary>The newest epoch whose checkpoint this attempt published, if any.</summary>
+    public int? LastUploadedEpoch { get; private set; }
+
     private string Phase => command.Phase;
 
     public async Task RestoreAsync(CancellationToken ct)
@@ -60,6 +63,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
             dropped = [.. listed.Except(kept)];
             return p with { Checkpoints = kept, Log = log ?? p.Log };
         }, lease.EnsureHeldAsync, ct);
+        LastUploadedEpoch = epoch;
         foreach (var old in dropped)
             await store.DeleteAsync(old.Blob, ct);
     }

@@ -12,6 +12,7 @@ using CloudAssembly.Storage;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
 using MassTransit;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CloudAssembly.Orchestration.Trainer;
@@ -23,9 +24,11 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// failure. It stops when the run is cancelled or another attempt takes the lease over.
 /// </summary>
 public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStore pointers, RunStore runs, IBus bus, TrainerOptions options,
-    TimeProvider time, ILogger<PhaseWorker> log)
+    TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PhaseWorker> log) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (string RunId, CancellationTokenSource Stop)> running = new();
+    private readonly ConcurrentDictionary<string, RunningAttempt> running = new();
+    private CancellationTokenRegistration onShutdown;
+    private int listening;
 
     public int Running => running.Count;
 
@@ -38,25 +41,45 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
 
     public Task Start(TrainPhase command, IDisposable slot, PhaseLease lease, string leaseETag, ActivityContext parent)
     {
-        var stop = new CancellationTokenSource();
-        running[command.AttemptId] = (command.RunId, stop);
-        return Task.Factory.StartNew(async () =>
+        if (Interlocked.Exchange(ref listening, 1) == 0)
+            onShutdown = lifetime.ApplicationStopping.Register(PreemptAll);
+        var job = new RunningAttempt(command.RunId, new CancellationTokenSource());
+        running[command.AttemptId] = job;
+        job.Done = Task.Factory.StartNew(async () =>
         {
             try
             {
-                await RunAsync(command, lease, leaseETag, parent, stop);
+                await RunAsync(command, lease, leaseETag, parent, job);
             }
             finally
             {
                 running.TryRemove(command.AttemptId, out _);
-                stop.Dispose();
+                job.Stop.Dispose();
                 slot.Dispose();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        return job.Done;
     }
 
-    private async Task RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, ActivityContext parent, CancellationTokenSource stop)
+    /// <summary>
+    /// SIGTERM (a drain, a rollout, a spot preemption): every attempt stops at its next step and reports itself
+    /// preempted; shutdown waits for that, within <see cref="TrainerOptions.ShutdownGrace"/>, while the bus is still up.
+    /// </summary>
+    private void PreemptAll()
     {
+        var jobs = running.Values.ToList();
+        foreach (var job in jobs)
+        {
+            job.Preempted = true;
+            job.Stop.Cancel();
+        }
+        if (jobs.Count > 0 && !Task.WaitAll([.. jobs.Select(j => j.Done ?? Task.CompletedTask)], options.ShutdownGrace))
+            log.LogWarning("Shutting down with {Count} attempt(s) still stopping after {Grace}", jobs.Count(j => j.Done is { IsCompleted: false }), options.ShutdownGrace);
+    }
+
+    private async Task RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, ActivityContext parent, RunningAttempt job)
+    {
+        var stop = job.Stop;
         using var span = CloudAssemblyTelemetry.Source.StartActivity($"phase {command.Phase}", ActivityKind.Internal, parent);
         span?.SetTag("cloudassembly.run_id", command.RunId);
         span?.SetTag("cloudassembly.phase", command.Phase);
@@ -71,13 +94,14 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         // run or store that happened to use the same names.
         var attemptFolder = Path.Combine(options.WorkFolder, command.AttemptId);
         var folder = Path.Combine(attemptFolder, command.Phase);
+        PhaseFolderSync? sync = null;
         try
         {
             // Raising the pointer's fencing token first means no earlier attempt can publish from here on.
             if (!await pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, stop.Token))
                 throw new AttemptFencedException($"a newer attempt than {command.Attempt} already fenced {command.Phase}");
             await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow()), stop.Token);
-            var sync = new PhaseFolderSync(store, pointers, lease, command, folder,
+            sync = new PhaseFolderSync(store, pointers, lease, command, folder,
                 m => log.LogWarning("Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m));
             var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
             var data = await DataAsync(command.Dataset, stop.Token);
@@ -94,6 +118,15 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             await events.SendAsync(new PhaseCompleted(command.RunId, command.Phase, command.AttemptId, checkpoint, metrics), CancellationToken.None);
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt} completed: top-1 {Acc1:F2}% in {Seconds:F1} s",
                 command.RunId, command.Phase, command.Attempt, eval.Acc1, clock.Elapsed.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (job.Preempted)
+        {
+            var reason = $"trainer '{options.Name}' was stopped (SIGTERM) during attempt {command.Attempt}; the steps since " +
+                (sync?.LastUploadedEpoch is { } epoch ? $"epoch {epoch}'s checkpoint" : "the phase's last checkpoint") + " are redone";
+            log.LogWarning("Run {RunId} {Phase}: preempted; {Reason}", command.RunId, command.Phase, reason);
+            span?.SetStatus(ActivityStatusCode.Error, "preempted");
+            using var grace = new CancellationTokenSource(options.ShutdownGrace);
+            await events.SendAsync(new PhasePreempted(command.RunId, command.Phase, command.AttemptId, reason), grace.Token);
         }
         catch (Exception e) when (e is AttemptFencedException || (e is OperationCanceledException && stop.IsCancellationRequested))
         {
@@ -185,4 +218,6 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         }
         return new PhaseRunner(phase, data, Observe).Run(ct);
     }
+
+    public void Dispose() => onShutdown.Dispose();
 }

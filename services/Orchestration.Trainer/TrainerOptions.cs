@@ -28,6 +28,9 @@ public sealed record TrainerOptions
 
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>On SIGTERM, how long running attempts get to stop and report themselves preempted (within the pod's grace period).</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Added to this trainer's wall clock: a test setting that shows no decision depends on trainers' clocks.</summary>
     public TimeSpan ClockOffset { get; init; }
 }

@@ -16,7 +16,7 @@ public class AssemblyFailureTests(ITestOutputHelper output)
         object outcome;
         try
         {
-            outcome = await harness.RunAsync(TinyRun.Spec());
+            outcome = await harness.RunAsync(TinyRun.Fast());
         }
         finally
         {

@@ -63,7 +63,7 @@ public class FaultTests(ITestOutputHelper output)
         object outcome;
         try
         {
-            outcome = await harness.RunAsync(TinyRun.Spec(moduleEpochs: 2), e =>
+            outcome = await harness.RunAsync(TinyRun.Fast(moduleEpochs: 2), e =>
             {
                 if (e is PhaseStarted { Phase: "MT_0" } && Interlocked.Exchange(ref chaos, 1) == 0)
                     restarts = Task.Run(async () =>

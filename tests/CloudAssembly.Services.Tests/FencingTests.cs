@@ -23,7 +23,7 @@ public class FencingTests(ITestOutputHelper output)
         object outcome;
         try
         {
-            outcome = await harness.RunAsync(TinyRun.Spec(moduleEpochs: 3), e =>
+            outcome = await harness.RunAsync(TinyRun.Fast(moduleEpochs: 3), e =>
             {
                 if (e is PhaseStarted s)
                     startedOn[s.AttemptId] = s.Trainer;

@@ -24,7 +24,7 @@ public class OutboxTests(ITestOutputHelper output)
         RunDocument? stranded = null;
         try
         {
-            var run = harness.RunAsync(TinyRun.Spec());
+            var run = harness.RunAsync(TinyRun.Fast());
             Assert.True(await faulty.WaitForExitAsync(TimeSpan.FromMinutes(2)), "the Assembler should have killed itself after its first store");
             stranded = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run;
             output.WriteLine($"Assembler killed itself; run.json holds {stranded.Outbox.Count} unsent message(s): {string.Join(", ", stranded.Outbox.Select(m => m.Type))}");

@@ -18,7 +18,7 @@ public class StorageOutageTests(ITestOutputHelper output)
         object outcome;
         try
         {
-            outcome = await harness.RunAsync(TinyRun.Spec(moduleEpochs: 2), e =>
+            outcome = await harness.RunAsync(TinyRun.Fast(moduleEpochs: 2), e =>
             {
                 if (e is PhaseProgress { Accuracy: not null } p && p.Phase.StartsWith("MT_", StringComparison.Ordinal) && Interlocked.Exchange(ref outage, 1) == 0)
                     chaos = Task.Run(async () =>

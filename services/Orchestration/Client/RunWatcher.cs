@@ -30,6 +30,7 @@ public sealed class RunWatcher : IAsyncDisposable
             e.Handler<PhaseProgress>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<PhaseCompleted>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<PhaseFailed>(c => Forward(c.Message.RunId, c.Message));
+            e.Handler<PhasePreempted>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<RunCompleted>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunFailed>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunCancelled>(c => Finish(c.Message.RunId, c.Message));

@@ -80,13 +80,23 @@ public static class RunStateMachine
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != failed.AttemptId || !phase.IsActive)
             return null;
-        if (failed.Retryable && phase.Attempt < MaxAttempts)
+        if (failed.Retryable && phase.CountedAttempts < MaxAttempts)
             return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = failed.Reason });
         return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = failed.Reason }) with
         {
             Status = RunStatus.Failed,
-            Error = $"{key} failed after {phase.Attempt} attempt(s): {failed.Reason}",
+            Error = $"{key} failed after {phase.CountedAttempts} attempt(s): {failed.Reason}",
         };
+    }
+
+    /// <summary>The trainer was told to stop (and saved what it could): the phase goes again, and the attempt is not counted.</summary>
+    public static RunDocument? OnPhasePreempted(RunDocument run, PhasePreempted preempted)
+    {
+        var key = PhaseKey.Parse(preempted.Phase);
+        var phase = run.Phase(key);
+        if (run.IsFinished || phase.AttemptId != preempted.AttemptId || !phase.IsActive)
+            return null;
+        return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Preemptions = phase.Preemptions + 1, Error = preempted.Reason });
     }
 
     /// <summary>The current attempt's lease went stale (no renewal, or no progress): count its device time and try again.</summary>
@@ -96,12 +106,12 @@ public static class RunStateMachine
         if (run.IsFinished || phase.AttemptId != attemptId || !phase.IsActive)
             return null;
         var lost = new PhaseMetrics(0, 0, 0, 0, 0, (phase.Metrics?.DeviceSeconds ?? 0) + lostDeviceSeconds, 0);
-        if (phase.Attempt < MaxAttempts)
+        if (phase.CountedAttempts < MaxAttempts)
             return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = reason, Metrics = lost });
         return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = reason, Metrics = lost }) with
         {
             Status = RunStatus.Failed,
-            Error = $"{key} failed after {phase.Attempt} attempt(s): {reason}",
+            Error = $"{key} failed after {phase.CountedAttempts} attempt(s): {reason}",
         };
     }
 
