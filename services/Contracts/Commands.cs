@@ -13,6 +13,8 @@ public sealed record PrepareDataset(string RunId, string DataSet, string DataPat
 /// Train (or evaluate) one phase of a run. <paramref name="AttemptId"/> identifies this try; a re-dispatch after a lost
 /// trainer gets a new one and resumes from the phase's last checkpoint in blob storage. <paramref name="Inputs"/> are
 /// the blob names the phase starts from (the meta model for MT, the assembled model for FT, the FT model for Eval).
+/// <paramref name="Generation"/> counts how often this attempt was sent (a command unclaimed for long is sent again);
+/// trainers drop copies older than the run's current one, so copies bounced between busy trainers do not pile up.
 /// </summary>
 public sealed record TrainPhase(string RunId, string Phase, int Attempt, string AttemptId, RunSpec Spec, DatasetRef Dataset,
-    IReadOnlyList<string> Inputs);
+    IReadOnlyList<string> Inputs, int Generation = 1);

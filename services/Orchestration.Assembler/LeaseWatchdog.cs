@@ -103,7 +103,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
                 using var activity = CloudAssemblyTelemetry.StartRunActivity("redispatch", run.RunId, run.TraceParent);
                 log.LogInformation("Run {RunId} {Phase}: attempt {Attempt} unclaimed for {Wait}; sending it again", run.RunId, key, phase.Attempt,
                     options.RedispatchAfter);
-                await coordinator.ApplyAsync(run.RunId, r => Redispatch(r, key, phase.AttemptId), bus, ct);
+                await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnUnclaimed(r, key, phase.AttemptId), bus, ct);
             }
             return;
         }
@@ -165,14 +165,5 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         {
             log.LogWarning("Watchdog: could not record the fault in run {RunId}'s run.json ({Error})", runId, recording.Message);
         }
-    }
-
-    /// <summary>The same attempt again (same id, so whoever claims it first runs it), re-sent by resetting it to pending.</summary>
-    private static RunDocument? Redispatch(RunDocument run, PhaseKey key, string? attemptId)
-    {
-        var phase = run.Phase(key);
-        return phase.Status == PhaseStatus.Dispatched && phase.AttemptId == attemptId
-            ? run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Attempt = phase.Attempt - 1 })
-            : null;
     }
 }

@@ -27,9 +27,11 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
         try
         {
             var stored = await runs.TryGetAsync(command.RunId, context.CancellationToken);
-            if (stored is not { Run: var run } || run.IsFinished || run.Phase(PhaseKey.Parse(command.Phase)).AttemptId != command.AttemptId)
+            if (stored is not { Run: var run } || run.IsFinished || run.Phase(PhaseKey.Parse(command.Phase)) is not { } phase
+                || phase.AttemptId != command.AttemptId || phase.Generation > command.Generation)
             {
-                log.LogInformation("Dropping {AttemptId}: not the current attempt of an active run", command.AttemptId);
+                log.LogInformation("Dropping {AttemptId} (copy {Generation}): not the current attempt of an active run, or an older copy",
+                    command.AttemptId, command.Generation);
                 slot.Dispose();
                 return;
             }

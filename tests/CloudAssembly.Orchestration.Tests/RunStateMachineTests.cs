@@ -41,6 +41,9 @@ public class RunStateMachineTests
         { "dataset ready: PT is dispatched", () => Submitted, r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)), RunStatus.Pretraining, "TrainPhase PT 1" },
         { "dataset failed: the run fails", () => Submitted, r => RunStateMachine.OnDatasetFailed(r, new DatasetFailed(Id, "no such folder")), RunStatus.Failed, "RunFailed" },
         { "dataset failed after the dataset is set: nothing", () => Pretraining, r => RunStateMachine.OnDatasetFailed(r, new DatasetFailed(Id, "late")), null, "" },
+        { "PT unclaimed for long: the same attempt sent again, a newer copy", () => Pretraining, r => RunStateMachine.OnUnclaimed(r, PhaseKey.Pretrain, $"{Id}.PT.1"), RunStatus.Pretraining, "TrainPhase PT 1 copy 2" },
+        { "a preempted attempt: dispatched again", () => PretrainingRunning(), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, "PT", $"{Id}.PT.1", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 2" },
+        { "preempted on its last attempt: still dispatched again, not counted", () => PretrainingRunning(3), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, "PT", $"{Id}.PT.3", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 4" },
         { "PT started", () => Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now)), RunStatus.Pretraining, "" },
         { "PT completed: both modules dispatched", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", Finished("PT"), Metrics), Now), RunStatus.TrainingModules, "TrainPhase MT_0 1, TrainPhase MT_1 1" },
         { "PT completed naming a checkpoint not its own: nothing", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", $"runs/{Id}/MT_0/attempt-1/finished_checkpoint.pth", Metrics), Now), null, "" },
@@ -76,6 +79,7 @@ public class RunStateMachineTests
         Assert.Equal(expectedStatus, applied.Value.Run.Status);
         var sent = applied.Value.Messages.Select(m => m switch
         {
+            TrainPhase { Generation: > 1 } t => $"TrainPhase {t.Phase} {t.Attempt} copy {t.Generation}",
             TrainPhase t => $"TrainPhase {t.Phase} {t.Attempt}",
             _ => m.GetType().Name,
         }).Concat(applied.Value.Assemble ? ["assemble"] : []);

@@ -16,6 +16,9 @@ public sealed record PhaseState
     [JsonIgnore]
     public int CountedAttempts => Attempt - Preemptions;
     public string? AttemptId { get; init; }
+
+    /// <summary>How often the current attempt was sent; only the newest copy of its command is run.</summary>
+    public int Generation { get; init; }
     public DateTimeOffset? DispatchedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }

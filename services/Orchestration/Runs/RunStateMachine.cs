@@ -131,6 +131,18 @@ public static class RunStateMachine
             };
     }
 
+    /// <summary>
+    /// A dispatched attempt nobody claimed for long: the same attempt (same id, so whoever claims it first runs it) is
+    /// sent again as a newer generation, by resetting it to pending.
+    /// </summary>
+    public static RunDocument? OnUnclaimed(RunDocument run, PhaseKey key, string? attemptId)
+    {
+        var phase = run.Phase(key);
+        return !run.IsFinished && phase.Status == PhaseStatus.Dispatched && phase.AttemptId == attemptId
+            ? run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Attempt = phase.Attempt - 1 })
+            : null;
+    }
+
     public static RunDocument? OnAssembled(RunDocument run, string assembledModel) =>
         run.IsFinished || run.AssembledModel is not null ? null : run with { AssembledModel = assembledModel };
 
@@ -179,8 +191,13 @@ public static class RunStateMachine
                 continue;
             var attempt = phase.Attempt + 1;
             var attemptId = $"{run.RunId}.{key}.{attempt}";
-            run = run.WithPhase(key, phase with { Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, DispatchedAt = now });
-            messages.Add(new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs));
+            // The same attempt sent again (it went unclaimed) is a newer generation of the same command.
+            var generation = attemptId == phase.AttemptId ? phase.Generation + 1 : 1;
+            run = run.WithPhase(key, phase with
+            {
+                Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, Generation = generation, DispatchedAt = now,
+            });
+            messages.Add(new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs, generation));
         }
 
         var modulesDone = Enumerable.Range(0, run.Spec.NumModules).All(i => run.Phase(PhaseKey.Module(i)).Status == PhaseStatus.Completed);
