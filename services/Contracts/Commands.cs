@@ -6,8 +6,12 @@ public sealed record SubmitRun(string RunId, RunSpec Spec);
 /// <summary>Stop a run; phases in flight are cancelled and keep their last checkpoint.</summary>
 public sealed record CancelRun(string RunId, string Reason);
 
-/// <summary>Build the dataset version a run trains on, unless it already exists.</summary>
-public sealed record PrepareDataset(string RunId, string DataSet, string DataPath, string Name, string Version);
+/// <summary>
+/// Build the dataset version a run trains on, unless it already exists. <paramref name="Generation"/> counts the
+/// requests for this run: a build abandoned by a lost DataPrep is asked for again as the next generation, which takes
+/// the build's lease over.
+/// </summary>
+public sealed record PrepareDataset(string RunId, string DataSet, string DataPath, string Name, string Version, int Generation = 1);
 
 /// <summary>
 /// Train (or evaluate) one phase of a run. <paramref name="AttemptId"/> identifies this try; a re-dispatch after a lost

@@ -80,10 +80,11 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         }
         foreach (var (name, phase) in run.Phases.Where(p => p.Value.IsActive))
             await CheckAsync(run, PhaseKey.Parse(name), phase, ct);
-        if (run.Dataset is null && run.DatasetRequested && Unclaimed($"{runId}/dataset") > options.RedispatchAfter)
+        if (run.Dataset is null && run.DatasetRequested && await DatasetAbandonedAsync(run, ct) is { } why)
         {
-            unclaimedSince.TryRemove($"{runId}/dataset", out _);
-            await coordinator.ApplyAsync(runId, r => r.Dataset is null ? r with { DatasetRequested = false } : null, bus, ct);
+            log.LogWarning("Run {RunId}: {Why}; asking for the dataset again", runId, why);
+            await coordinator.ApplyAsync(runId, r => r.Dataset is null && r.DatasetGeneration == run.DatasetGeneration
+                ? r with { DatasetRequested = false } : null, bus, ct);
         }
         if (RunStateMachine.Advance(run, time.GetUtcNow()) is { Messages.Count: > 0 } or { Assemble: true })
         {
@@ -108,16 +109,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
             return;
         }
         unclaimedSince.TryRemove(phase.AttemptId!, out _);
-        var now = time.GetTimestamp();
-        var seen = observed.AddOrUpdate($"{run.RunId}/{key}", _ => new LeaseObservation(held.AttemptId, etag, now, held.Progress, now),
-            (_, old) => old.AttemptId != held.AttemptId ? new LeaseObservation(held.AttemptId, etag, now, held.Progress, now)
-                : old with
-                {
-                    ETag = etag,
-                    ChangedAt = old.ETag == etag ? old.ChangedAt : now,
-                    Progress = held.Progress,
-                    ProgressedAt = old.Progress == held.Progress ? old.ProgressedAt : now,
-                });
+        var seen = Observe($"{run.RunId}/{key}", held, etag);
         var silent = time.GetElapsedTime(seen.ChangedAt);
         var stalled = time.GetElapsedTime(seen.ProgressedAt);
         if ((silent <= options.LeaseTimeout && stalled <= options.ProgressTimeout) || time.GetElapsedTime(storageFailedAt) < options.StorageGrace)
@@ -140,6 +132,35 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         var lost = Math.Max(0, (held.HeartbeatAt - held.StartedAt).TotalSeconds);
         CloudAssemblyTelemetry.DeviceSeconds.Add(lost, new KeyValuePair<string, object?>("cloudassembly.run_id", run.RunId));
         await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnLeaseExpired(r, key, held.AttemptId, lost, reason), bus, ct);
+    }
+
+    /// <summary>Why the dataset should be asked for again (its request went unclaimed, or its build's lease went silent), or null.</summary>
+    private async Task<string?> DatasetAbandonedAsync(RunDocument run, CancellationToken ct)
+    {
+        var lease = await leases.TryReadAsync(run.RunId, BlobLayout.DatasetLease, ct);
+        if (lease is not { Lease: var held, ETag: var etag } || held.Attempt != run.DatasetGeneration)
+            return Unclaimed($"{run.RunId}/dataset/{run.DatasetGeneration}") > options.RedispatchAfter
+                ? $"nobody took dataset request {run.DatasetGeneration} up for {options.RedispatchAfter}"
+                : null;
+        var silent = time.GetElapsedTime(Observe($"{run.RunId}/dataset", held, etag).ChangedAt);
+        return silent > options.LeaseTimeout && time.GetElapsedTime(storageFailedAt) >= options.StorageGrace
+            ? $"DataPrep '{held.Trainer}' stopped renewing the build's lease"
+            : null;
+    }
+
+    /// <summary>Records what the watchdog sees of a lease now, on its own clock, and returns when it last changed and progressed.</summary>
+    private LeaseObservation Observe(string key, PhaseLease held, string etag)
+    {
+        var now = time.GetTimestamp();
+        return observed.AddOrUpdate(key, _ => new LeaseObservation(held.AttemptId, etag, now, held.Progress, now),
+            (_, old) => old.AttemptId != held.AttemptId ? new LeaseObservation(held.AttemptId, etag, now, held.Progress, now)
+                : old with
+                {
+                    ETag = etag,
+                    ChangedAt = old.ETag == etag ? old.ChangedAt : now,
+                    Progress = held.Progress,
+                    ProgressedAt = old.Progress == held.Progress ? old.ProgressedAt : now,
+                });
     }
 
     private TimeSpan Unclaimed(string key) => time.GetElapsedTime(unclaimedSince.GetOrAdd(key, _ => time.GetTimestamp()));

@@ -83,6 +83,8 @@ public sealed class ServiceCluster : IAsyncDisposable
         ["Trainer__HeartbeatInterval"] = "00:00:02",
         ["Trainer__SlotWait"] = "00:00:03",
         ["Trainer__LeaseDeadline"] = "00:00:06",
+        ["DataPrep__Name"] = name,
+        ["DataPrep__HeartbeatInterval"] = "00:00:02",
         ["Trainer__ProgressInterval"] = "00:00:01",
         ["Trainer__WorkFolder"] = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", Blobs.Name, name),
         ["Assembler__WatchdogInterval"] = "00:00:02",

@@ -33,6 +33,9 @@ public static class BlobLayout
 
     public static string Log(string runId, string phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}log.txt";
 
+    /// <summary>The lease DataPrep holds while it builds a run's dataset, named like a phase's so one watchdog judges both.</summary>
+    public const string DatasetLease = "dataset";
+
     public static string Assembled(string runId) => $"runs/{runId}/assembled/assembled.pth";
 
     public static string Active(string runId) => $"{ActivePrefix}{runId}";

@@ -16,6 +16,9 @@ public sealed record RunDocument
     public DateTimeOffset UpdatedAt { get; init; }
     public DatasetRef? Dataset { get; init; }
     public bool DatasetRequested { get; init; }
+
+    /// <summary>How often the dataset was asked for; the build's lease (<c>runs/{id}/dataset/lease-0.json</c>) carries it.</summary>
+    public int DatasetGeneration { get; init; }
     public string? AssembledModel { get; init; }
     public IReadOnlyDictionary<string, PhaseState> Phases { get; init; } = new Dictionary<string, PhaseState>();
     public RunMetrics? Metrics { get; init; }

@@ -178,8 +178,9 @@ public static class RunStateMachine
             return (run, messages, false);
         if (!run.DatasetRequested)
         {
-            run = run with { DatasetRequested = true };
-            messages.Add(new PrepareDataset(run.RunId, run.Spec.DataSet, run.Spec.DataPath, DatasetName(run.Spec), run.Spec.DatasetVersion));
+            run = run with { DatasetRequested = true, DatasetGeneration = run.DatasetGeneration + 1 };
+            messages.Add(new PrepareDataset(run.RunId, run.Spec.DataSet, run.Spec.DataPath, DatasetName(run.Spec), run.Spec.DatasetVersion,
+                run.DatasetGeneration));
         }
         if (run.Dataset is not { } dataset)
             return (run with { Status = RunStatus.PreparingData }, messages, false);
