@@ -27,6 +27,8 @@ public sealed class TrainArguments
     private readonly Option<string> sched = Text("--sched", "cosine", "LR schedule (the official recipe: cosine).");
     private readonly Option<double> lr = Real("--lr", 5e-4, "Base learning rate per 512 images (scaled by the effective batch).");
     private readonly Option<double[]> lrNoise = Many<double>("--lr-noise", "LR noise epochs (not part of the official recipe).");
+    private readonly Option<double> lrNoisePct = Real("--lr-noise-pct", 0.67, "LR noise limit; no effect without --lr-noise.");
+    private readonly Option<double> lrNoiseStd = Real("--lr-noise-std", 1.0, "LR noise std-dev; no effect without --lr-noise.");
     private readonly Option<double> warmupLr = Real("--warmup-lr", 1e-6, "Warm-up start lr.");
     private readonly Option<double> minLr = Real("--min-lr", 1e-5, "Cosine floor.");
     private readonly Option<int> decayEpochs = Int("--decay-epochs", 30, "Step schedule only (unused by cosine).");
@@ -87,13 +89,14 @@ public sealed class TrainArguments
 
     public IEnumerable<Option> All =>
     [
-        batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, clipGradFp32, momentum, weightDecay, sched, lr, lrNoise,
-        warmupLr, minLr, decayEpochs, warmupEpochs, cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing,
-        trainInterpolation, repeatedAug, noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
-        mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau, finetune,
-        finetuneNewHead, dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch, eval, distEval, numWorkers, pinMem, noPinMem,
-        worldSize, distUrl, phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq,
-        trainLimit, evalLimit,
+        batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, clipGradFp32, momentum,
+        weightDecay, sched, lr, lrNoise, lrNoisePct, lrNoiseStd, warmupLr, minLr, decayEpochs, warmupEpochs,
+        cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing, trainInterpolation, repeatedAug,
+        noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
+        mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau,
+        finetune, finetuneNewHead, dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch,
+        eval, distEval, numWorkers, pinMem, noPinMem, worldSize, distUrl, phase, dividedDepths, idx, metaModel,
+        incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq, trainLimit, evalLimit,
     ];
 
     public TrainOptions Bind(ParseResult p)
