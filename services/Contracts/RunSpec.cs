@@ -49,7 +49,7 @@ public sealed record RunSpec
     /// <summary>Train each phase on a fixed seeded subset of this many samples (0: all).</summary>
     public int TrainLimit { get; init; }
 
-    /// <summary>Evaluate on the first this many validation samples (0: all).</summary>
+    /// <summary>Evaluate each phase on a fixed seeded subset of this many validation samples (0: all).</summary>
     public int EvalLimit { get; init; }
 
     public int NumModules => Depths.Count;
@@ -58,7 +58,8 @@ public sealed record RunSpec
     /// The embedded default: a 4-module, 8-block ViT (dim 64) on Fashion-MNIST that runs PT, 4 × MT and FT on two CPU
     /// cores in minutes. Mixup, cutmix, RandAugment, colour jitter, erasing and the padded crop are off: on 28×28 clothes
     /// and a few epochs they cost more accuracy than they add (a ViT this small learns slowly from scratch). The phases
-    /// themselves are exactly the official ones; FT clips gradients at 1 in fp32, which the official code does only under AMP.
+    /// themselves are exactly the official ones; FT clips gradients at 1 in fp32, which the official code does only
+    /// under AMP.
     /// </summary>
     public static RunSpec FashionMnistDemo() => new()
     {
