@@ -80,7 +80,11 @@ public sealed class RenderedOverlayTests
 
         var definitions = container.VolumeMounts.Single(m => m.Name == "definitions").MountPath;
 
+        var appHostTag = System.Text.RegularExpressions.Regex.Match(
+            File.ReadAllText(Path.Combine(Repository.Root, "AppHost", "MessageBroker.cs")), @"ImageTag = ""([^""]+)""").Groups[1].Value;
+
         Assert.Equal("rabbitmq:4.2.9-management", container.Image);
+        Assert.Equal($"rabbitmq:{appHostTag}", container.Image);
         Assert.Equal(container.Image, rabbitmq.Spec.Template.Spec.InitContainers.Single().Image);
         Assert.True(Manifests.ConsumerTimeout(config.Data[mount.SubPath]) > 1_800_000);
         Assert.Contains($"load_definitions = {definitions}/definitions.json", config.Data[mount.SubPath]);
