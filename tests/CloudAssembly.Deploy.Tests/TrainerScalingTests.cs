@@ -23,6 +23,14 @@ public sealed class TrainerScalingTests
         Assert.Equal(("rabbitmq", "trainer", "QueueLength", "http"),
             (trigger.Type, trigger.Metadata["queueName"], trigger.Metadata["mode"], trigger.Metadata["protocol"]));
         Assert.Equal(("rabbitmq-users", "keda-url"), (host.Name, host.Key));
+        Assert.Equal(TrainerQueue(), trigger.Metadata["queueName"]);
+    }
+
+    /// <summary>The trainers' queue as the services name it (QueueNames.Trainer), wherever that file lives.</summary>
+    private static string TrainerQueue()
+    {
+        var source = Directory.EnumerateFiles(Path.Combine(Repository.Root, "services"), "QueueNames.cs", SearchOption.AllDirectories).Single();
+        return System.Text.RegularExpressions.Regex.Match(File.ReadAllText(source), @"const string Trainer = ""([^""]+)""").Groups[1].Value;
     }
 
     [KubectlTheory]
