@@ -1,6 +1,7 @@
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
+using CloudAssembly.Training.Loading;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Recipe.Tests;

@@ -1,6 +1,6 @@
 using System.Collections;
 using CloudAssembly.Model.Checkpoints;
-using CloudAssembly.Model.Tests;
+using CloudAssembly.TestSupport;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Losses;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CloudAssembly.Model.Tests;
+using CloudAssembly.TestSupport;
 
 namespace CloudAssembly.Recipe.Tests;
 

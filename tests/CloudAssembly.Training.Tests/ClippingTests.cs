@@ -1,5 +1,5 @@
 using CloudAssembly.Contracts;
-using CloudAssembly.Training.Pipeline;
+using CloudAssembly.Pipeline;
 
 namespace CloudAssembly.Training.Tests;
 
