@@ -17,6 +17,8 @@ namespace CloudAssembly.Orchestration.Client;
 /// </summary>
 public static class EmbeddedRun
 {
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(3);
+
     public static async Task<object> RunAsync(RunSpec spec, string runId, string storeFolder, string device, string? libtorch,
         Action<object> onEvent, CancellationToken ct)
     {
@@ -24,6 +26,7 @@ public static class EmbeddedRun
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Error);
+        builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
         builder.Services.AddCloudAssembly(ServiceRoles.All, new BlobLocation(storeFolder), rabbitUri: null,
             new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2), LeaseTimeout = TimeSpan.FromSeconds(20) },
             new TrainerOptions
@@ -47,7 +50,9 @@ public static class EmbeddedRun
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            // Every finished epoch is already stored; a stop only waits for a short while on what is in flight.
+            using var patience = new CancellationTokenSource(StopPatience);
+            await host.StopAsync(patience.Token);
         }
     }
 }

@@ -73,7 +73,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         var folder = Path.Combine(attemptFolder, command.Phase);
         try
         {
-            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, started), stop.Token);
+            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, started, command.Attempt), stop.Token);
             var sync = new PhaseFolderSync(store, command.RunId, command.Phase, folder);
             var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
             var data = await DataAsync(command.Dataset, stop.Token);
