@@ -67,7 +67,7 @@ public sealed class ClusterClient : IAsyncDisposable
         // The CLI's own span and MassTransit's send under it carry the run's trace into the cluster; what the CLI
         // receives while it watches (every event of the run) stays out of that trace.
         var tracing = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? ServiceName))
+            .ConfigureResource(r => r.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? ServiceName, autoGenerateServiceInstanceId: false))
             .WithTracing(t => t.SetSampler(new CommandSampler()).AddSource(Source.Name, "MassTransit"));
         if (ExportsTraces)
             tracing.UseOtlpExporter();
