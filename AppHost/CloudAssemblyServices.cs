@@ -21,6 +21,7 @@ public static class CloudAssemblyServices
             .WithReference(broker, BrokerConnection)
             .WithReference(storage, StorageConnection)
             .WithConfigurationSection(builder.Configuration, "Storage")
+            .WithConfigurationSection(builder.Configuration, "Tracing")
             .WaitFor(broker)
             .WaitFor(storage);
 

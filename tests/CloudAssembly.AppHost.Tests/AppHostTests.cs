@@ -54,6 +54,27 @@ public sealed class AppHostTests(ITestOutputHelper output)
         Assert.Equal(
             ["CloudAssembly.Assembler", "CloudAssembly.DataPrep", "CloudAssembly.Trainer", "CloudAssembly.Trainer"],
             await BrokerConnectionsAsync(host.ManagementPort, expected: 4, ct));
+
+        // What the AppHost prints for the CLI, with this start's real values.
+        var cliEnvironment = await File.ReadAllLinesAsync(Path.Combine(host.DataFolder, CliEnvironment.FileName), ct);
+        Assert.Contains($"export CLOUDASSEMBLY_BROKER='{rabbit}'", cliEnvironment);
+        Assert.Contains($"export CLOUDASSEMBLY_STORE='{blobs}'", cliEnvironment);
+    }
+
+    [Fact]
+    public async Task A_trainer_replica_whose_process_dies_is_started_again()
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var ct = guard.Token;
+        await using var host = await LocalAppHost.StartAsync(trainers: 2, Resources, ct);
+        var trainer = (await host.WaitUntilEveryInstanceIsUpAsync(ct)).First(e => e.Resource.Name == "trainer").ResourceId;
+        var process = host.ProcessId(trainer) ?? throw new InvalidOperationException($"{trainer} has no process id: {host.Describe()}");
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", process]))
+            await kill.WaitForExitAsync(ct);
+
+        await host.WaitUntilRunningAgainAsync(trainer, process, ct);
+        output.WriteLine(host.Describe());
     }
 
     private static string Environment(ResourceEvent instance, string name) =>

@@ -30,6 +30,7 @@ public sealed class LocalAppHost : IAsyncDisposable
     }
 
     public DistributedApplication App { get; }
+    public string DataFolder => data.FullName;
     public int RabbitPort { get; }
     public int ManagementPort { get; }
 
@@ -79,6 +80,24 @@ public sealed class LocalAppHost : IAsyncDisposable
             throw new TimeoutException($"Not every resource became Running and Healthy: {Describe()}");
         }
         return [.. latest.Values.Where(e => expectedInstances.ContainsKey(e.Resource.Name) && IsUp(e))];
+    }
+
+    /// <summary>The process id DCP reports for an instance.</summary>
+    public string? ProcessId(string resourceId) =>
+        latest.TryGetValue(resourceId, out var e) ? e.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value?.ToString() : null;
+
+    /// <summary>Waits until the instance runs healthy again in a process other than <paramref name="previousProcess"/>.</summary>
+    public async Task WaitUntilRunningAgainAsync(string resourceId, string previousProcess, CancellationToken ct)
+    {
+        try
+        {
+            while (!(latest.TryGetValue(resourceId, out var e) && IsUp(e) && ProcessId(resourceId) is { } now && now != previousProcess))
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{resourceId} did not run again: {Describe()}");
+        }
     }
 
     public string Describe() => string.Join("; ", latest.Values.OrderBy(e => e.ResourceId)

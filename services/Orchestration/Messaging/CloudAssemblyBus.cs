@@ -43,6 +43,8 @@ public static class CloudAssemblyBus
 
         services.AddMassTransit(x =>
         {
+            // MassTransit reports usage to its vendor by default: clusters here have no internet, and traces would show the calls.
+            x.DisableUsageTelemetry();
             if (roles.HasFlag(ServiceRoles.Assembler))
                 x.AddConsumer<AssemblerConsumer>();
             if (roles.HasFlag(ServiceRoles.Trainer))

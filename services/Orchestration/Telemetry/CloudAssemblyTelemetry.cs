@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -39,6 +40,15 @@ public static class CloudAssemblyTelemetry
 
     public static readonly Counter<long> Redispatches = Meter.CreateCounter<long>("cloudassembly.phase.redispatches", "{attempt}",
         "Phase attempts dispatched again because their trainer was lost or they failed");
+
+    private static readonly ConcurrentDictionary<string, Func<double>> Utilisations = new();
+
+    public static readonly ObservableGauge<double> TrainerUtilisation = Meter.CreateObservableGauge("cloudassembly.trainer.utilisation",
+        () => Utilisations.Select(u => new Measurement<double>(u.Value(), new KeyValuePair<string, object?>(Trainer, u.Key))),
+        "1", "Share of a trainer's slots that run a phase");
+
+    /// <summary>Reports a trainer's busy share under <see cref="TrainerUtilisation"/>.</summary>
+    public static void ObserveUtilisation(string trainer, Func<double> busyShare) => Utilisations[trainer] = busyShare;
 
     public const string RunId = "cloudassembly.run_id";
     public const string Phase = "cloudassembly.phase";
