@@ -69,11 +69,13 @@ public sealed class AppHostTests(ITestOutputHelper output)
         await using var host = await LocalAppHost.StartAsync(trainers: 2, Resources, ct);
         var trainer = (await host.WaitUntilEveryInstanceIsUpAsync(ct)).First(e => e.Resource.Name == "trainer").ResourceId;
         var process = host.ProcessId(trainer) ?? throw new InvalidOperationException($"{trainer} has no process id: {host.Describe()}");
+        var starts = host.Starts(trainer);
 
         using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", process]))
             await kill.WaitForExitAsync(ct);
 
-        await host.WaitUntilRunningAgainAsync(trainer, process, ct);
+        await host.WaitUntilRunningAgainAsync(trainer, starts, ct);
+        Assert.NotEqual(process, host.ProcessId(trainer));
         output.WriteLine(host.Describe());
     }
 
