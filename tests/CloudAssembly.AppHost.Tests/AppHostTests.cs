@@ -71,8 +71,12 @@ public sealed class AppHostTests(ITestOutputHelper output)
         var process = host.ProcessId(trainer) ?? throw new InvalidOperationException($"{trainer} has no process id: {host.Describe()}");
         var starts = host.Starts(trainer);
 
+        output.WriteLine($"{trainer}: process {process} ({(File.Exists($"/proc/{process}/cmdline") ? File.ReadAllText($"/proc/{process}/cmdline").Replace('\0', ' ') : "gone")})");
         using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", process]))
+        {
             await kill.WaitForExitAsync(ct);
+            Assert.Equal(0, kill.ExitCode);
+        }
 
         await host.WaitUntilRunningAgainAsync(trainer, starts, ct);
         Assert.NotEqual(process, host.ProcessId(trainer));
