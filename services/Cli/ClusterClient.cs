@@ -63,7 +63,7 @@ public sealed class ClusterClient : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
-        builder.Services.AddCloudAssembly(ServiceRoles.None, new BlobLocation(store, parse.GetValue(Container)!), broker);
+        builder.Services.AddCloudAssembly(new BlobLocation(store, parse.GetValue(Container)!), broker);
         // The CLI's own span and MassTransit's send under it carry the run's trace into the cluster; what the CLI
         // receives while it watches (every event of the run) stays out of that trace.
         var tracing = builder.Services.AddOpenTelemetry()

@@ -71,8 +71,10 @@ public sealed class AppHostTests(ITestOutputHelper output)
         var process = host.ProcessId(trainer) ?? throw new InvalidOperationException($"{trainer} has no process id: {host.Describe()}");
         var starts = host.Starts(trainer);
 
-        output.WriteLine($"{trainer}: process {process} ({(File.Exists($"/proc/{process}/cmdline") ? File.ReadAllText($"/proc/{process}/cmdline").Replace('\0', ' ') : "gone")})");
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", process]))
+        // DCP starts a project as `dotnet run`; the trainer itself is its child, and a crash is that process dying.
+        var service = ChildProcesses(process).Single();
+        output.WriteLine($"{trainer}: `dotnet run` {process}, trainer process {service}");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", service]))
         {
             await kill.WaitForExitAsync(ct);
             Assert.Equal(0, kill.ExitCode);
@@ -81,6 +83,26 @@ public sealed class AppHostTests(ITestOutputHelper output)
         await host.WaitUntilRunningAgainAsync(trainer, starts, ct);
         Assert.NotEqual(process, host.ProcessId(trainer));
         output.WriteLine(host.Describe());
+    }
+
+    private static IEnumerable<string> ChildProcesses(string parent) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(id => id!.All(char.IsAsciiDigit) && ParentOf(id!) == parent)
+            .Select(id => id!);
+
+    private static string? ParentOf(string process)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{process}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string Environment(ResourceEvent instance, string name) =>

@@ -48,7 +48,8 @@ public sealed class DashboardTests(ITestOutputHelper output)
             Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
         });
         await using var page = await browser.NewPageAsync();
-        await page.SetViewportAsync(new ViewPortOptions { Width = 1600, Height = 1400 });
+        // The trace's rows are virtualised: a tall window renders every row of a short run's trace at once.
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1600, Height = 6000 });
         await page.GoToAsync(link, WaitUntilNavigation.Load);
         var screenshot = Path.Combine(Repository.Root, "artifacts", "screenshots", "dashboard-run-trace.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Assembler;
+using CloudAssembly.Orchestration.DataPrep;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Trainer;
@@ -19,13 +20,10 @@ public class TracingTests(ITestOutputHelper output)
 {
     private static readonly ActivitySource Client = new("CloudAssembly.Tests.Client");
 
-    private static async Task<IHost> StartServiceAsync(ServiceRoles role, Broker broker, BlobContainer blobs)
+    private static async Task<IHost> StartServiceAsync(Action<CloudAssemblyBuilder> addService, Broker broker, BlobContainer blobs)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCloudAssembly(role, new BlobLocation(BlobContainer.Connection, blobs.Name), broker.Uri,
-            new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2) },
-            new TrainerOptions { Name = $"traced-{role}", SlotWait = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(2),
-                ProgressInterval = TimeSpan.FromSeconds(1), WorkFolder = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", blobs.Name) });
+        builder.Services.AddCloudAssembly(new BlobLocation(BlobContainer.Connection, blobs.Name), broker.Uri, addService);
         var host = builder.Build();
         await host.StartAsync();
         return host;
@@ -43,17 +41,21 @@ public class TracingTests(ITestOutputHelper output)
         await using var broker = await Broker.CreateAsync();
         var blobs = new BlobContainer();
         var hosts = new List<IHost>();
-        foreach (var role in new[] { ServiceRoles.DataPrep, ServiceRoles.Assembler, ServiceRoles.Trainer, ServiceRoles.None })
-            hosts.Add(await StartServiceAsync(role, broker, blobs));
+        hosts.Add(await StartServiceAsync(bus => bus.AddDataPrep(), broker, blobs));
+        hosts.Add(await StartServiceAsync(bus => bus.AddAssembler(new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2) }), broker, blobs));
+        hosts.Add(await StartServiceAsync(bus => bus.AddTrainer(new TrainerOptions { Name = "traced-trainer", SlotWait = TimeSpan.FromSeconds(3),
+            HeartbeatInterval = TimeSpan.FromSeconds(2), ProgressInterval = TimeSpan.FromSeconds(1), WorkFolder = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", blobs.Name) }), broker, blobs));
+        var client = await StartServiceAsync(_ => { }, broker, blobs);
+        hosts.Add(client);
         var runId = $"trace-{Guid.NewGuid():N}"[..16];
         Activity submit;
         try
         {
             // Run.json is polled rather than the run's events watched: a watcher's deliveries are the CLI's, which
             // keeps them out of the trace (CommandSampler), and this test has one trace provider for every process.
-            var runs = hosts[^1].Services.GetRequiredService<RunStore>();
+            var runs = client.Services.GetRequiredService<RunStore>();
             using (submit = Client.StartActivity("submit run", ActivityKind.Producer)!)
-                await hosts[^1].Services.GetRequiredService<IBus>().Publish(new SubmitRun(runId, TinyRun.Spec()));
+                await client.Services.GetRequiredService<IBus>().Publish(new SubmitRun(runId, TinyRun.Spec()));
             // A guard against a run that hangs, not a time limit under test.
             var patience = System.Diagnostics.Stopwatch.StartNew();
             RunDocument? run;
@@ -97,7 +99,7 @@ public class TracingTests(ITestOutputHelper output)
         {
             Assert.Equal(phase.DisplayName["phase ".Length..], phase.GetTagItem("cloudassembly.phase"));
             Assert.Equal(1, phase.GetTagItem("cloudassembly.attempt"));
-            Assert.Equal($"traced-{ServiceRoles.Trainer}", phase.GetTagItem("cloudassembly.trainer"));
+            Assert.Equal("traced-trainer", phase.GetTagItem("cloudassembly.trainer"));
             Assert.IsType<double>(phase.GetTagItem("cloudassembly.acc1"));
             Assert.IsType<double>(phase.GetTagItem("cloudassembly.device_seconds"));
             Assert.True(phase.GetTagItem("cloudassembly.epochs") is int epochs && epochs >= (phase.DisplayName == "phase Eval" ? 0 : 1));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CloudAssembly.Data;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Model;
+using CloudAssembly.Training.Loading;
 using CloudAssembly.Training.Losses;
 using CloudAssembly.Training.Optimization;
 using TorchSharp;
