@@ -69,6 +69,13 @@ public sealed class Broker : IAsyncDisposable
         return json.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }
 
+    /// <summary>The names of this virtual host's queues.</summary>
+    public async Task<string[]> QueuesAsync()
+    {
+        var queues = await Management.GetFromJsonAsync<JsonElement>($"queues/{VirtualHost}");
+        return [.. queues.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)];
+    }
+
     /// <summary>Publishes raw bytes straight to a queue, as a broken client would.</summary>
     public async Task PublishRawAsync(string queue, string body, string contentType)
     {
