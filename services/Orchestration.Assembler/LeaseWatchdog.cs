@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
@@ -38,6 +39,8 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
 
     public async Task SweepAsync(CancellationToken ct)
     {
+        // Polling every few seconds is no part of any run's story; what it finds (a lost attempt) is, and says so.
+        using var outside = CloudAssemblyTelemetry.OutsideRunTraces("watchdog sweep");
         IReadOnlyList<string> active;
         try
         {
@@ -101,7 +104,10 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
             if (phase.Status == PhaseStatus.Dispatched && Unclaimed(phase.AttemptId!) > options.RedispatchAfter)
             {
                 unclaimedSince.TryRemove(phase.AttemptId!, out _);
-                using var activity = CloudAssemblyTelemetry.StartRunActivity("redispatch", run.RunId, run.TraceParent);
+                using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} sent again", run.RunId, run.TraceParent);
+                activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
+                activity?.SetTag(CloudAssemblyTelemetry.Attempt, phase.Attempt);
+                activity?.SetTag(CloudAssemblyTelemetry.Reason, $"no trainer claimed attempt {phase.Attempt} for {options.RedispatchAfter}");
                 log.LogInformation("Run {RunId} {Phase}: attempt {Attempt} unclaimed for {Wait}; sending it again", run.RunId, key, phase.Attempt,
                     options.RedispatchAfter);
                 await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnUnclaimed(r, key, phase.AttemptId), bus, ct);
@@ -125,8 +131,17 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         var reason = silent > options.LeaseTimeout
             ? $"trainer '{held.Trainer}' stopped renewing its lease during attempt {phase.Attempt}"
             : $"trainer '{held.Trainer}' renewed its lease but trained no step for {stalled.TotalMinutes:F0} min during attempt {phase.Attempt}";
-        using (var activity = CloudAssemblyTelemetry.StartRunActivity("lease expired", run.RunId, run.TraceParent))
-            activity?.SetTag("cloudassembly.phase", key.ToString());
+        // The lost attempt's own span never ended (its trainer died): this one stands for it, from its start.
+        using (var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} attempt lost", run.RunId, run.TraceParent,
+            startTime: held.StartedAt))
+        {
+            activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
+            activity?.SetTag(CloudAssemblyTelemetry.Attempt, held.Attempt);
+            activity?.SetTag(CloudAssemblyTelemetry.Trainer, held.Trainer);
+            activity?.SetTag(CloudAssemblyTelemetry.Reason, reason);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+        }
+        CloudAssemblyTelemetry.Redispatches.Add(1, new KeyValuePair<string, object?>(CloudAssemblyTelemetry.Phase, key.Kind.ToString()));
         log.LogWarning("Run {RunId} {Phase}: {Reason}; dispatching it again", run.RunId, key, reason);
         // Both times come from the trainer's clock, so their difference is its own elapsed time whatever its offset.
         var lost = Math.Max(0, (held.HeartbeatAt - held.StartedAt).TotalSeconds);

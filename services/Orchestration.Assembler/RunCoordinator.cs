@@ -39,11 +39,13 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
     public async Task ApplyAsync(string runId, Func<RunDocument, RunDocument?> change, IPublishEndpoint publish, CancellationToken ct)
     {
         var assemble = false;
+        var finishedNow = false;
         var (run, changed) = await runs.UpdateAsync(runId, current =>
         {
             if (RunStateMachine.Apply(current, change, time.GetUtcNow()) is not { } applied)
                 return null;
             assemble = applied.Assemble;
+            finishedNow = applied.Run.IsFinished && !current.IsFinished;
             return applied.Run with { Outbox = [.. applied.Run.Outbox, .. applied.Messages.Select(OutboxMessage.From)] };
         }, ct);
         if (changed && run.Outbox.Count > 0 && options.Faults.ExitBetweenStoreAndPublish)
@@ -52,8 +54,11 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             Process.GetCurrentProcess().Kill();
         }
         await SendOutboxAsync(run, publish, ct);
-        if (changed && run.IsFinished)
+        if (finishedNow)
+        {
             log.LogInformation("Run {RunId} {Status}{Error}", runId, run.Status, run.Error is null ? "" : $": {run.Error}");
+            RunOutcomeSpan.Record(run);
+        }
         if (assemble)
             await AssembleAsync(run, publish, ct);
     }

@@ -14,8 +14,8 @@ namespace CloudAssembly.Orchestration.DataPrep;
 /// when a DataPrep was lost; requests of an older generation are dropped. Requests for a version already being built
 /// wait for that build. Every failure is answered with <see cref="DatasetFailed"/>.
 /// </summary>
-public sealed class DatasetBuilds(DatasetPreparer preparer, LeaseStore leases, IBus bus, DataPrepOptions options, TimeProvider time,
-    ILogger<DatasetBuilds> log)
+public sealed class DatasetBuilds(DatasetPreparer preparer, LeaseStore leases, RunStore runs, IBus bus, DataPrepOptions options,
+    TimeProvider time, ILogger<DatasetBuilds> log)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<DatasetReady>>> inFlight = new();
 
@@ -29,16 +29,18 @@ public sealed class DatasetBuilds(DatasetPreparer preparer, LeaseStore leases, I
             log.LogInformation("Dropping dataset request {Generation} of run {RunId}: it, or a newer one, is already taken", request.Generation, request.RunId);
             return;
         }
-        _ = Task.Run(() => BuildAsync(request, lease, etag), CancellationToken.None);
+        // The run's root span, so the dataset step sits beside the phases in the run's trace.
+        var traceParent = (await runs.TryGetAsync(request.RunId, ct))?.Run.TraceParent;
+        _ = Task.Run(() => BuildAsync(request, traceParent, lease, etag), CancellationToken.None);
     }
 
-    private async Task BuildAsync(PrepareDataset request, PhaseLease lease, string etag)
+    private async Task BuildAsync(PrepareDataset request, string? traceParent, PhaseLease lease, string etag)
     {
         using var building = new CancellationTokenSource();
         var beating = KeepAsync(request, lease, etag, building.Token);
         object answer;
         var key = $"{request.Name}/{request.Version}";
-        var shared = inFlight.GetOrAdd(key, _ => new Lazy<Task<DatasetReady>>(() => preparer.PrepareAsync(request, CancellationToken.None)));
+        var shared = inFlight.GetOrAdd(key, _ => new Lazy<Task<DatasetReady>>(() => preparer.PrepareAsync(request, traceParent, CancellationToken.None)));
         try
         {
             answer = await shared.Value with { RunId = request.RunId };

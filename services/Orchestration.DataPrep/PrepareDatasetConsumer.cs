@@ -1,4 +1,5 @@
 using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 
 namespace CloudAssembly.Orchestration.DataPrep;

@@ -39,7 +39,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             job.Stop.Cancel();
     }
 
-    public Task Start(TrainPhase command, IDisposable slot, PhaseLease lease, string leaseETag, ActivityContext parent)
+    public Task Start(TrainPhase command, IDisposable slot, PhaseLease lease, string leaseETag, string? traceParent)
     {
         if (Interlocked.Exchange(ref listening, 1) == 0)
             onShutdown = lifetime.ApplicationStopping.Register(PreemptAll);
@@ -49,7 +49,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         {
             try
             {
-                await RunAsync(command, lease, leaseETag, parent, job);
+                await RunAsync(command, lease, leaseETag, traceParent, job);
             }
             finally
             {
@@ -77,11 +77,10 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             log.LogWarning("Shutting down with {Count} attempt(s) still stopping after {Grace}", jobs.Count(j => j.Done is { IsCompleted: false }), options.ShutdownGrace);
     }
 
-    private async Task RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, ActivityContext parent, RunningAttempt job)
+    private async Task RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, string? traceParent, RunningAttempt job)
     {
         var stop = job.Stop;
-        using var span = CloudAssemblyTelemetry.Source.StartActivity($"phase {command.Phase}", ActivityKind.Internal, parent);
-        span?.SetTag("cloudassembly.run_id", command.RunId);
+        using var span = CloudAssemblyTelemetry.StartRunActivity($"phase {command.Phase}", command.RunId, traceParent);
         span?.SetTag("cloudassembly.phase", command.Phase);
         span?.SetTag("cloudassembly.attempt", command.Attempt);
         span?.SetTag("cloudassembly.trainer", options.Name);
@@ -100,7 +99,8 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             // Raising the pointer's fencing token first means no earlier attempt can publish from here on.
             if (!await pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, stop.Token))
                 throw new AttemptFencedException($"a newer attempt than {command.Attempt} already fenced {command.Phase}");
-            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow()), stop.Token);
+            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow(), command.Attempt),
+                stop.Token);
             sync = new PhaseFolderSync(store, pointers, lease, command, folder,
                 m => log.LogWarning("Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m));
             var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
@@ -113,8 +113,13 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
                 ? await sync.UploadFinishedAsync(local, stop.Token)
                 : command.Inputs.Single();
             var checkpoint = await sync.PublishFinishedAsync(finished, metrics, stop.Token);
+            var phaseTag = new KeyValuePair<string, object?>(CloudAssemblyTelemetry.Phase, PhaseKey.Parse(command.Phase).Kind.ToString());
             CloudAssemblyTelemetry.DeviceSeconds.Add(metrics.DeviceSeconds, new KeyValuePair<string, object?>("cloudassembly.run_id", command.RunId));
+            CloudAssemblyTelemetry.PhaseDuration.Record(metrics.WallSeconds, phaseTag);
             span?.SetTag("cloudassembly.acc1", eval.Acc1);
+            span?.SetTag("cloudassembly.epochs", result.EpochsTrained);
+            span?.SetTag("cloudassembly.device_seconds", Math.Round(metrics.DeviceSeconds, 1));
+            span?.SetTag("cloudassembly.images_per_second", Math.Round(metrics.ImagesPerSecond));
             await events.SendAsync(new PhaseCompleted(command.RunId, command.Phase, command.AttemptId, checkpoint, metrics), CancellationToken.None);
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt} completed: top-1 {Acc1:F2}% in {Seconds:F1} s",
                 command.RunId, command.Phase, command.Attempt, eval.Acc1, clock.Elapsed.TotalSeconds);
@@ -124,7 +129,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             var reason = $"trainer '{options.Name}' was stopped (SIGTERM) during attempt {command.Attempt}; the steps since " +
                 (sync?.LastUploadedEpoch is { } epoch ? $"epoch {epoch}'s checkpoint" : "the phase's last checkpoint") + " are redone";
             log.LogWarning("Run {RunId} {Phase}: preempted; {Reason}", command.RunId, command.Phase, reason);
-            span?.SetStatus(ActivityStatusCode.Error, "preempted");
+            span?.SetTag(CloudAssemblyTelemetry.Reason, $"preempted: {reason}");
             using var grace = new CancellationTokenSource(options.ShutdownGrace);
             await events.SendAsync(new PhasePreempted(command.RunId, command.Phase, command.AttemptId, reason), grace.Token);
         }
@@ -132,7 +137,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         {
             log.LogWarning("Run {RunId} {Phase} attempt {Attempt} stopped without writing further: {Reason}", command.RunId, command.Phase,
                 command.Attempt, lease.LostReason ?? (e is AttemptFencedException ? e.Message : "run cancelled"));
-            span?.SetStatus(ActivityStatusCode.Error, "stopped");
+            span?.SetTag(CloudAssemblyTelemetry.Reason, $"stopped: {lease.LostReason ?? (e is AttemptFencedException ? e.Message : "the run was cancelled")}");
         }
         catch (Exception e)
         {
@@ -140,6 +145,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
                 or FileNotFoundException or DirectoryNotFoundException or CorruptImageException);
             log.LogError(e, "Run {RunId} {Phase} attempt {Attempt} failed", command.RunId, command.Phase, command.Attempt);
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            span?.SetTag(CloudAssemblyTelemetry.Reason, e.Message);
             await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, e.Message, retryable), CancellationToken.None);
         }
         finally
@@ -208,6 +214,12 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
                     sync.UploadEpochAsync(c.Log.Epoch, c.CheckpointPath, phase.SaveCkptNum, ct).GetAwaiter().GetResult();
                     CloudAssemblyTelemetry.Accuracy.Record(c.Log.TestAcc1, tags);
                     CloudAssemblyTelemetry.Images.Add((long)(c.Log.TrainImagesPerSecond * c.Log.EpochSeconds), tags);
+                    CloudAssemblyTelemetry.Epochs.Add(1, tags);
+                    CloudAssemblyTelemetry.ImagesPerSecond.Record(c.Log.TrainImagesPerSecond, tags);
+                    Activity.Current?.AddEvent(new ActivityEvent($"epoch {c.Log.Epoch + 1}/{c.Epochs}", tags: new ActivityTagsCollection
+                    {
+                        ["loss"] = c.Log.TrainLoss, ["top1"] = c.Log.TestAcc1, ["images_per_second"] = Math.Round(c.Log.TrainImagesPerSecond),
+                    }));
                     events.Post(new PhaseProgress(command.RunId, command.Phase, command.AttemptId, c.Log.Epoch, c.Epochs, 0, 0,
                         c.Log.TrainLoss, c.Log.TestAcc1, c.Log.TrainImagesPerSecond, time.GetUtcNow()));
                     break;

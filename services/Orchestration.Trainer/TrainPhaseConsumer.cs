@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
@@ -45,7 +44,7 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
                 return;
             }
             log.LogInformation("Claimed {AttemptId}", command.AttemptId);
-            _ = worker.Start(command, slot, lease, etag, Activity.Current?.Context ?? default);
+            _ = worker.Start(command, slot, lease, etag, run.TraceParent);
         }
         catch
         {

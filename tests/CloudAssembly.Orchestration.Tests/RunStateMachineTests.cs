@@ -23,7 +23,7 @@ public class RunStateMachineTests
     private static RunDocument Pretraining => Step(Submitted, r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)));
 
     private static RunDocument PretrainingRunning(int attempt = 1) => Enumerable.Range(1, attempt - 1).Aggregate(
-        Step(Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now))),
+        Step(Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now, 1))),
         (run, a) => Step(run, r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.{a}", "boom", true))));
 
     private static RunDocument Complete(RunDocument run, string phase) =>
@@ -44,7 +44,7 @@ public class RunStateMachineTests
         { "PT unclaimed for long: the same attempt sent again, a newer copy", () => Pretraining, r => RunStateMachine.OnUnclaimed(r, PhaseKey.Pretrain, $"{Id}.PT.1"), RunStatus.Pretraining, "TrainPhase PT 1 copy 2" },
         { "a preempted attempt: dispatched again", () => PretrainingRunning(), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, "PT", $"{Id}.PT.1", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 2" },
         { "preempted on its last attempt: still dispatched again, not counted", () => PretrainingRunning(3), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, "PT", $"{Id}.PT.3", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 4" },
-        { "PT started", () => Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now)), RunStatus.Pretraining, "" },
+        { "PT started", () => Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now, 1)), RunStatus.Pretraining, "" },
         { "PT completed: both modules dispatched", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", Finished("PT"), Metrics), Now), RunStatus.TrainingModules, "TrainPhase MT_0 1, TrainPhase MT_1 1" },
         { "PT completed naming a checkpoint not its own: nothing", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", $"runs/{Id}/MT_0/attempt-1/finished_checkpoint.pth", Metrics), Now), null, "" },
         { "PT completed naming a path outside the run: nothing", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", "runs/other/PT/attempt-1/finished_checkpoint.pth", Metrics), Now), null, "" },

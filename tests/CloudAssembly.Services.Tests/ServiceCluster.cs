@@ -16,6 +16,7 @@ public sealed class ServiceCluster : IAsyncDisposable
     private readonly List<ServiceProcess> processes = [];
     private readonly Broker? broker;
     private readonly IReadOnlyDictionary<string, string> settings;
+    private readonly Dictionary<string, string> brokerUris = [];
     private IHost? client;
 
     private ServiceCluster(Broker? broker, string rabbitUri, string? blobConnection, IReadOnlyDictionary<string, string>? settings)
@@ -43,13 +44,17 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts the cluster on the shared services, or on <paramref name="services"/> (a test's private broker and storage);
-    /// <paramref name="settings"/> are added to every service's configuration.
+    /// <paramref name="settings"/> are added to every service's configuration, <paramref name="perService"/> to one's.
     /// </summary>
+    /// <param name="ownBrokerUsers">Each service, and the client, on its own least-privilege broker user as on Kubernetes.</param>
     public static async Task<ServiceCluster> StartAsync(int trainers, PrivateServices? services = null, IReadOnlyDictionary<string, string>? settings = null,
-        Func<string, IReadOnlyDictionary<string, string>?>? perService = null)
+        Func<string, IReadOnlyDictionary<string, string>?>? perService = null, bool ownBrokerUsers = false)
     {
         var broker = services is null ? await Broker.CreateAsync() : null;
         var cluster = new ServiceCluster(broker, services?.RabbitUri ?? broker!.Uri, services?.BlobConnection, settings);
+        if (ownBrokerUsers)
+            foreach (var (service, role) in new[] { ("Assembler", "assembler"), ("DataPrep", "data-prep"), ("Trainer", "trainer"), ("client", "submitter") })
+                cluster.brokerUris[service] = await cluster.Broker.AddUserAsync(role);
         await cluster.StartClientAsync();
         await Task.WhenAll(
             cluster.StartServiceAsync("DataPrep", "data-prep", perService?.Invoke("data-prep")),
@@ -61,7 +66,7 @@ public sealed class ServiceCluster : IAsyncDisposable
     /// <summary>Starts one more service process; <paramref name="overrides"/> change its configuration only.</summary>
     public async Task<ServiceProcess> StartServiceAsync(string service, string name, IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var environment = Environment(name);
+        var environment = Environment(name, BrokerUri(service));
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
             environment[key] = value;
         var process = await ServiceProcess.StartAsync(service, name, environment);
@@ -74,9 +79,11 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public string Logs => string.Join("\n", processes.Select(p => $"===== {p.Name} =====\n{p.Log}"));
 
-    private Dictionary<string, string> Environment(string name) => new(settings)
+    private string BrokerUri(string service) => brokerUris.GetValueOrDefault(service, RabbitUri);
+
+    private Dictionary<string, string> Environment(string name, string brokerUri) => new(settings)
     {
-        ["ConnectionStrings__rabbit"] = RabbitUri,
+        ["ConnectionStrings__rabbit"] = brokerUri,
         ["ConnectionStrings__blobs"] = Blobs.Connection,
         ["Storage__Container"] = Blobs.Name,
         ["Trainer__Name"] = name,
@@ -99,7 +106,7 @@ public sealed class ServiceCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(Blobs.Open());
         builder.Services.AddSingleton<RunStore>();
-        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(RabbitUri))));
+        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(BrokerUri("client")))));
         client = builder.Build();
         await client.StartAsync();
     }
