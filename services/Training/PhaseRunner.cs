@@ -34,10 +34,14 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
                 clock.Elapsed.TotalSeconds, 0, folder.FinishedPath, AlreadyFinished: true);
         }
 
-        manual_seed(options.Seed);
+        // The phase's own generators, not the process-global one, so that phases (and ranks) trained side by side in
+        // one process draw exactly what each would alone. Seeded as manual_seed(seed) seeded the global one.
+        using var initRandom = new Generator((ulong)options.Seed, CPU);
+        using var dropPathRandom = new Generator((ulong)options.Seed, device);
         var phaseData = data(options, device);
-        var prepared = PhaseModelBuilder.Build(options, phaseData.NumClasses, device, m => Say(m));
+        var prepared = PhaseModelBuilder.Build(options, phaseData.NumClasses, device, m => Say(m), initRandom);
         var model = prepared.Model;
+        model.DropPathGenerator = dropPathRandom;
         var nParameters = model.parameters().Sum(p => p.numel());
         var baseLr = CosineSchedule.ScaleLr(options.Lr, options.EffectiveBatch);
         var schedule = new CosineSchedule(baseLr, options.MinLr, options.WarmupLr, options.WarmupEpochs, options.Epochs);
@@ -81,11 +85,11 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             // Each epoch draws drop-path masks from its own seed, so a resumed run draws what an uninterrupted one would.
-            manual_seed(options.Seed * 100_003L + epoch);
+            dropPathRandom.manual_seed(options.Seed * 100_003L + epoch);
             optimizer.LearningRate = schedule.LrForEpoch(epoch);
             var (loss, images, seconds) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report, cancellation);
             eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
-            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata), epoch, options.SaveCkptNum);
+            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata, dropPathRandom), epoch, options.SaveCkptNum);
             var log = new EpochLog(optimizer.LearningRate, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds);
             log.AppendTo(options.OutputDir);
             Report(new EpochCompleted(Label, log, options.Epochs, checkpoint));
@@ -93,7 +97,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
             trainSeconds += seconds;
             epochsTrained++;
         }
-        var finished = folder.SaveFinished(PhaseCheckpoint.Build(model, optimizer, schedule, options.Epochs - 1, metadata));
+        var finished = folder.SaveFinished(PhaseCheckpoint.Build(model, optimizer, schedule, options.Epochs - 1, metadata, dropPathRandom));
         eval ??= Evaluator.Evaluate(model, phaseData.Val, cancellation);
         Say($"{Label} finished: top-1 {eval.Acc1:F2}%, top-5 {eval.Acc5:F2}% → {finished}");
         return new PhaseResult(Label, epochsTrained, eval, clock.Elapsed.TotalSeconds,
