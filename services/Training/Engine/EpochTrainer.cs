@@ -23,7 +23,14 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
 
     /// <summary>Optimizer steps in one epoch: ⌊N / effective batch⌋ as main.py computes it, and no more than the loader gives.</summary>
     public static int StepsPerEpoch(BatchLoader loader, int datasetCount, TrainOptions options) =>
-        Math.Min(loader.BatchesPerEpoch / options.UpdateFreq, datasetCount / options.EffectiveBatch);
+        StepsPerEpoch(loader.BatchesPerEpoch, datasetCount, options);
+
+    /// <summary>
+    /// engine.py's count: micro-batch i belongs to step i // update_freq, steps from ⌊N / effective batch⌋ on are
+    /// skipped, and a step is taken after every update_freq-th micro-batch.
+    /// </summary>
+    public static int StepsPerEpoch(int microBatches, int datasetCount, TrainOptions options) =>
+        Math.Min(microBatches / options.UpdateFreq, datasetCount / options.EffectiveBatch);
 
     public (double Loss, long Images, double Seconds) Train(BatchLoader loader, int datasetCount, int epoch,
         Action<PhaseEvent> report, CancellationToken cancellation)
