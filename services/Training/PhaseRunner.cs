@@ -62,6 +62,8 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         // one process draw exactly what each would alone. Seeded as manual_seed(seed) seeded the global one.
         using var initRandom = new Generator((ulong)options.Seed, CPU);
         using var dropPathRandom = new Generator((ulong)options.Seed, device);
+        if (OfficialRecipe.BatchWarning(options) is { } differs)
+            Say(differs, warning: true);
         if (ranks.WorldSize > 1 && leader)
             Say($"{Label}: data-parallel over {ranks.WorldSize} ranks ({ranks.Backend}); effective batch {ranks.WorldSize} x {options.BatchSize} x {options.UpdateFreq} = {options.EffectiveBatch}.");
         var phaseData = data(options, device);

@@ -47,7 +47,7 @@ public static class RunCommand
                 .GetAwaiter().GetResult();
             if (outcome is not RunCompleted completed)
                 return CommandErrors.UserError;
-            RunReport.Print(completed, Console.Out);
+            RunReport.Print(completed, Console.Out, run);
             Console.WriteLine($"final model: {Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container, BlobLayout.Finished(id, "FT"))}");
             return 0;
         }));
