@@ -1,8 +1,8 @@
-using CloudAssembly.Orchestration.Messaging;
+using CloudAssembly.Orchestration.Assembler;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddCloudAssemblyService(ServiceRoles.Assembler);
+builder.AddAssembler();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -42,7 +42,7 @@ public sealed class ClusterClient : IAsyncDisposable
             throw new ArgumentException("The broker is not given: pass --broker amqp://user:pass@host:5672/vhost or set CLOUDASSEMBLY_BROKER.");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddCloudAssembly(ServiceRoles.None, new BlobLocation(store, parse.GetValue(Container)!), broker);
+        builder.Services.AddCloudAssembly(new BlobLocation(store, parse.GetValue(Container)!), broker);
         var tracing = builder.Services.AddOpenTelemetry().WithTracing(t => t.AddSource(CloudAssemblyTelemetry.TraceSources).AddSource(Submit.Name));
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
             tracing.UseOtlpExporter();

@@ -1,8 +1,8 @@
-using CloudAssembly.Orchestration.Messaging;
+using CloudAssembly.Orchestration.DataPrep;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddCloudAssemblyService(ServiceRoles.DataPrep);
+builder.AddDataPrep();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

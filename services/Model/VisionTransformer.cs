@@ -171,10 +171,23 @@ internal sealed class Autocast
     }
 }
 
-/// <summary>Holds the generator every block of one network draws its drop-path masks from.</summary>
+/// <summary>
+/// Holds the generator every block of one network draws its drop-path masks from. TorchSharp 0.107's generators are
+/// CPU generators only, so on another device the few values are drawn on the host into pinned memory and copied
+/// without blocking (a pageable copy would make the host wait for the GPU twice per block).
+/// </summary>
 internal sealed class DropPathRandom
 {
     public Generator? Generator { get; set; }
+
+    public Tensor Draw(long batch, ScalarType dtype, Device device)
+    {
+        if (Generator is null || device.type == DeviceType.CPU)
+            return rand(batch, 1, 1, dtype: dtype, device: device, generator: Generator);
+        using var host = rand(batch, 1, 1, dtype: dtype, generator: Generator);
+        using var pinned = host.pin_memory();
+        return pinned.to(device, non_blocking: true);
+    }
 }
 
 /// <summary>Conv2d(C, D, k = p, s = p), flattened to (B, N, D) tokens. Like timm, it accepts only the exact input size.</summary>
@@ -280,7 +293,7 @@ internal sealed class Block : nn.Module<Tensor, Tensor>
         if (dropPath == 0.0 || !training)
             return x;
         var keep = 1.0 - dropPath;
-        var mask = (rand(x.shape[0], 1, 1, dtype: x.dtype, device: x.device, generator: random.Generator) + keep).floor_();
+        var mask = (random.Draw(x.shape[0], x.dtype, x.device) + keep).floor_();
         return x.div(keep) * mask;
     }
 }

@@ -1,8 +1,8 @@
-using CloudAssembly.Orchestration.Messaging;
+using CloudAssembly.Orchestration.Trainer;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddCloudAssemblyService(ServiceRoles.Trainer);
+builder.AddTrainer();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -61,7 +61,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         // The phase's own generators, not the process-global one, so that phases (and ranks) trained side by side in
         // one process draw exactly what each would alone. Seeded as manual_seed(seed) seeded the global one.
         using var initRandom = new Generator((ulong)options.Seed, CPU);
-        using var dropPathRandom = new Generator((ulong)options.Seed, device);
+        using var dropPathRandom = new Generator((ulong)options.Seed, CPU);
         if (OfficialRecipe.BatchWarning(options) is { } differs)
             Say(differs, warning: true);
         if (ranks.WorldSize > 1 && leader)

@@ -2,6 +2,7 @@ using CloudAssembly.Data.Augmentation;
 using CloudAssembly.Data.Datasets;
 using CloudAssembly.Data.Images;
 using CloudAssembly.Data.Loading;
+using CloudAssembly.Training.Loading;
 using SkiaSharp;
 using static TorchSharp.torch;
 

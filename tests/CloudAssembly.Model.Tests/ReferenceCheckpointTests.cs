@@ -1,5 +1,6 @@
 using System.Collections;
 using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.TestSupport;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Model.Tests;

@@ -1,6 +1,7 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Assembler;
 using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Orchestration.DataPrep;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Trainer;
@@ -17,9 +18,10 @@ public class CancelTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", $"cancel-{Guid.NewGuid():N}");
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCloudAssembly(ServiceRoles.All, new BlobLocation(folder), rabbitUri: null,
-            new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(1) },
-            new TrainerOptions { Name = "cancel-test", SlotWait = null, HeartbeatInterval = TimeSpan.FromSeconds(1), WorkFolder = Path.Combine(folder, "work") });
+        builder.Services.AddCloudAssembly(new BlobLocation(folder), rabbitUri: null, bus => bus
+            .AddAssembler(new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(1) })
+            .AddTrainer(new TrainerOptions { Name = "cancel-test", SlotWait = null, HeartbeatInterval = TimeSpan.FromSeconds(1), WorkFolder = Path.Combine(folder, "work") })
+            .AddDataPrep());
         using var host = builder.Build();
         await host.StartAsync();
         try

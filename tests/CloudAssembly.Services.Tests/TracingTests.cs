@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Assembler;
 using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Orchestration.DataPrep;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Trainer;
@@ -19,13 +20,10 @@ public class TracingTests(ITestOutputHelper output)
 {
     private static readonly ActivitySource Client = new("CloudAssembly.Tests.Client");
 
-    private static async Task<IHost> StartServiceAsync(ServiceRoles role, Broker broker, BlobContainer blobs)
+    private static async Task<IHost> StartServiceAsync(Action<CloudAssemblyBuilder> addService, Broker broker, BlobContainer blobs)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCloudAssembly(role, new BlobLocation(BlobContainer.Connection, blobs.Name), broker.Uri,
-            new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2) },
-            new TrainerOptions { Name = $"traced-{role}", SlotWait = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(2),
-                WorkFolder = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", blobs.Name) });
+        builder.Services.AddCloudAssembly(new BlobLocation(BlobContainer.Connection, blobs.Name), broker.Uri, addService);
         var host = builder.Build();
         await host.StartAsync();
         return host;
@@ -45,9 +43,11 @@ public class TracingTests(ITestOutputHelper output)
         await using var broker = await Broker.CreateAsync();
         var blobs = new BlobContainer();
         var hosts = new List<IHost>();
-        foreach (var role in new[] { ServiceRoles.DataPrep, ServiceRoles.Assembler, ServiceRoles.Trainer })
-            hosts.Add(await StartServiceAsync(role, broker, blobs));
-        var client = await StartServiceAsync(ServiceRoles.None, broker, blobs);
+        hosts.Add(await StartServiceAsync(bus => bus.AddDataPrep(), broker, blobs));
+        hosts.Add(await StartServiceAsync(bus => bus.AddAssembler(new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2) }), broker, blobs));
+        hosts.Add(await StartServiceAsync(bus => bus.AddTrainer(new TrainerOptions { Name = "traced-trainer", SlotWait = TimeSpan.FromSeconds(3),
+            HeartbeatInterval = TimeSpan.FromSeconds(2), WorkFolder = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", blobs.Name) }), broker, blobs));
+        var client = await StartServiceAsync(_ => { }, broker, blobs);
         hosts.Add(client);
         var runId = $"trace-{Guid.NewGuid():N}"[..16];
         ActivityTraceId root;

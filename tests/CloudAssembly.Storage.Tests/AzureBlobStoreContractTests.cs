@@ -1,4 +1,5 @@
 using CloudAssembly.Storage;
+using CloudAssembly.TestSupport;
 
 namespace CloudAssembly.Storage.Tests;
 

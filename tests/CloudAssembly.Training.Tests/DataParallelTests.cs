@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Text.Json;
+using CloudAssembly.Contracts;
 using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Pipeline;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Engine;
@@ -94,6 +96,45 @@ public class DataParallelTests
         Assert.Equal(1, result.EpochsTrained);
         Assert.Contains(messages, m => m.IsWarning && m.Text.Contains("effective batch changed from 32 (1 ranks) to 64 (2 ranks)"));
         Assert.Equal([32, 64], Log(folder).Select(l => l.GetProperty("effective_batch").GetInt32()));
+    }
+
+    [Fact]
+    public void A_run_spec_phase_on_two_devices_trains_as_two_ranks_of_one_process()
+    {
+        var spec = RunSpec.FashionMnistDemo() with
+        {
+            Pretrain = RunSpec.FashionMnistDemo().Pretrain with { Epochs = 1, BatchSize = 32, DevicesPerNode = 2 },
+            TrainLimit = 128,
+            EvalLimit = 32,
+            DataPath = FashionMnist.Path,
+        };
+        var folder = PhaseFixtures.TempFolder();
+        var options = PhasePlanner.Pretrain(spec, folder, "cpu") with { NumWorkers = 1 };
+        Assert.Equal((2, 64), (options.WorldSize, options.EffectiveBatch));
+        Assert.Equal(["cpu", "cpu"], options.Devices);
+        var messages = new List<string>();
+        new PhaseRunner(options, PhaseDataFactory.Create, e => { if (e is PhaseMessage m) lock (messages) messages.Add(m.Text); }).Run();
+        Assert.Contains(messages, m => m.Contains("data-parallel over 2 ranks (2 ranks on threads of one process)"));
+        Assert.Equal(64, Log(folder).Single().GetProperty("effective_batch").GetInt32());
+    }
+
+    [Fact]
+    public void The_official_recipe_trains_every_phase_at_effective_batch_2048_on_eight_devices_or_on_one()
+    {
+        var official = new RunSpec();
+        var onOne = official.OnOneDevice();
+        foreach (var (eight, one) in new[] { (official.Pretrain, onOne.Pretrain), (official.Modules, onOne.Modules), (official.Finetune, onOne.Finetune) })
+        {
+            Assert.Equal((8, OfficialRecipe.EffectiveBatch), (eight.WorldSize, eight.EffectiveBatch));
+            Assert.Equal((1, OfficialRecipe.EffectiveBatch, eight.BatchSize), (one.WorldSize, one.EffectiveBatch, one.BatchSize));
+        }
+        Assert.Equal([8, 16, 32], new[] { onOne.Pretrain, onOne.Modules, onOne.Finetune }.Select(r => r.UpdateFreq));
+        var single = PhasePlanner.Pretrain(official, ".", "cuda") with { WorldSize = 1, Devices = [] };
+        Assert.Equal("vit_base_patch16_224: effective batch 1 x 256 x 1 = 256 differs from the official 2048 " +
+            "(8 GPUs: PT 8 x 256, MT 8 x 128 x 2, FT 8 x 64 x 4; on one GPU: 256 x 8, 128 x 16, 64 x 32); " +
+            "the lr is scaled to 256/512, but results may differ from the paper's.", OfficialRecipe.BatchWarning(single));
+        Assert.Null(OfficialRecipe.BatchWarning(PhasePlanner.Pretrain(official, ".", "cuda")));
+        Assert.Equal(["cuda:0", "cuda:1", "cuda:2", "cuda:3", "cuda:4", "cuda:5", "cuda:6", "cuda:7"], PhasePlanner.Pretrain(official, ".", "cuda").Devices);
     }
 
     [Fact]

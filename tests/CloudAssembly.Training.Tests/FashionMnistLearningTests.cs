@@ -1,6 +1,6 @@
 using CloudAssembly.Contracts;
+using CloudAssembly.Pipeline;
 using CloudAssembly.Training.Engine;
-using CloudAssembly.Training.Pipeline;
 
 namespace CloudAssembly.Training.Tests;
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using CloudAssembly.Model;
 using CloudAssembly.Model.Checkpoints;
-using CloudAssembly.Model.Tests;
+using CloudAssembly.TestSupport;
 using CloudAssembly.Training.Losses;
 using CloudAssembly.Training.Optimization;
 using static TorchSharp.torch;

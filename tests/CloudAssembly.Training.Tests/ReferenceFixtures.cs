@@ -1,7 +1,7 @@
 using System.Collections;
 using CloudAssembly.Model;
 using CloudAssembly.Model.Checkpoints;
-using CloudAssembly.Model.Tests;
+using CloudAssembly.TestSupport;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Training.Tests;

@@ -2,6 +2,7 @@ using CloudAssembly.Data.Augmentation;
 using CloudAssembly.Data.Datasets;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Training.Engine;
+using CloudAssembly.Training.Loading;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Training.Tests;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Data.Shards;
+using CloudAssembly.Training.Loading;
 using CloudAssembly.Storage;
 
 namespace CloudAssembly.Cli.Commands;

@@ -3,6 +3,7 @@ using CloudAssembly.Data;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Model;
 using CloudAssembly.Training.Distributed;
+using CloudAssembly.Training.Loading;
 using CloudAssembly.Training.Losses;
 using CloudAssembly.Training.Optimization;
 using TorchSharp;

@@ -1,5 +1,6 @@
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Model;
+using CloudAssembly.Training.Loading;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

@@ -1,4 +1,5 @@
 using CloudAssembly.Data.Loading;
+using CloudAssembly.Training.Loading;
 
 namespace CloudAssembly.Training.Engine;
 

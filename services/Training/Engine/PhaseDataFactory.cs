@@ -3,6 +3,7 @@ using CloudAssembly.Data.Datasets;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Data.Shards;
 using CloudAssembly.Model;
+using CloudAssembly.Training.Loading;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Training.Engine;

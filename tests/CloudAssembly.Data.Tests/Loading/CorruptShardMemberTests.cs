@@ -2,6 +2,7 @@ using CloudAssembly.Data.Augmentation;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Data.Shards;
 using CloudAssembly.Data.Tests.Shards;
+using CloudAssembly.Training.Loading;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Data.Tests.Loading;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using CloudAssembly.Data.Images;
 using CloudAssembly.Data.Shards;
 using CloudAssembly.Storage;
-using CloudAssembly.Storage.Tests;
+using CloudAssembly.TestSupport;
 
 namespace CloudAssembly.Data.Tests.Shards;
 

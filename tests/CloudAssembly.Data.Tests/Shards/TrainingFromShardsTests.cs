@@ -1,8 +1,8 @@
-using CloudAssembly.Data.Shards;
-using CloudAssembly.Training;
 using CloudAssembly.Contracts;
+using CloudAssembly.Data.Shards;
+using CloudAssembly.Pipeline;
+using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
-using CloudAssembly.Training.Pipeline;
 
 namespace CloudAssembly.Data.Tests.Shards;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using CloudAssembly.Data.Augmentation;
+using CloudAssembly.Data.Loading;
 using static TorchSharp.torch;
 
-namespace CloudAssembly.Data.Loading;
+namespace CloudAssembly.Training.Loading;
 
 /// <summary>
 /// Throughput of the whole input pipeline on the CPU — read, decode, the official DeiT training transform at

@@ -1,5 +1,7 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Assembler;
+using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Orchestration.DataPrep;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Trainer;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace CloudAssembly.Orchestration.Client;
+namespace CloudAssembly.Cli;
 
 /// <summary>
 /// The whole system in one process, with no servers: the Assembler's, the Trainer's and DataPrep's handlers over
@@ -24,9 +26,9 @@ public static class EmbeddedRun
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Error);
-        builder.Services.AddCloudAssembly(ServiceRoles.All, new BlobLocation(storeFolder), rabbitUri: null,
-            new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2), LeaseTimeout = TimeSpan.FromSeconds(20) },
-            new TrainerOptions
+        builder.Services.AddCloudAssembly(new BlobLocation(storeFolder), rabbitUri: null, bus => bus
+            .AddAssembler(new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2), LeaseTimeout = TimeSpan.FromSeconds(20) })
+            .AddTrainer(new TrainerOptions
             {
                 Name = "embedded",
                 Device = device,
@@ -34,7 +36,8 @@ public static class EmbeddedRun
                 SlotWait = null,
                 HeartbeatInterval = TimeSpan.FromSeconds(3),
                 ProgressInterval = TimeSpan.FromSeconds(2),
-            });
+            })
+            .AddDataPrep());
         using var host = builder.Build();
         await host.StartAsync(ct);
         try

@@ -1,7 +1,8 @@
 using System.Net.Sockets;
 using Azure.Storage.Blobs;
+using CloudAssembly.Storage;
 
-namespace CloudAssembly.Storage.Tests;
+namespace CloudAssembly.TestSupport;
 
 /// <summary>
 /// A fresh container on the real Azurite (or whatever <c>BLOB_CONNECTION</c> names) for one test class, deleted

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
+using CloudAssembly.Pipeline;
 using CloudAssembly.Storage;
-using CloudAssembly.Training.Pipeline;
 
 namespace CloudAssembly.Orchestration.Assembler;
 

@@ -1,6 +1,7 @@
 using CloudAssembly.Contracts;
+using CloudAssembly.Training;
 
-namespace CloudAssembly.Training.Pipeline;
+namespace CloudAssembly.Pipeline;
 
 /// <summary>
 /// Turns a <see cref="RunSpec"/> into the <see cref="TrainOptions"/> of each phase, exactly as the seed's three

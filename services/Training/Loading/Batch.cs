@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace CloudAssembly.Data.Loading;
+namespace CloudAssembly.Training.Loading;
 
 /// <summary>One batch on the training device: images (B, C, S, S) float32 and labels (B) int64.</summary>
 public sealed record Batch(int Index, Tensor Images, Tensor Labels) : IDisposable

@@ -1,11 +1,12 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Training;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Optimization;
 using CloudAssembly.Training.Phases;
 using static TorchSharp.torch;
 
-namespace CloudAssembly.Training.Pipeline;
+namespace CloudAssembly.Pipeline;
 
 /// <summary>
 /// Assembles the K incubated modules into the full model, exactly as FT does at its start (stage i from the i-th MT

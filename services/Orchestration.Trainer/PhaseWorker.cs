@@ -7,10 +7,10 @@ using CloudAssembly.Data.Shards;
 using CloudAssembly.Model;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
+using CloudAssembly.Pipeline;
 using CloudAssembly.Storage;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
-using CloudAssembly.Training.Pipeline;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 

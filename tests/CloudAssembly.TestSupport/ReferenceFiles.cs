@@ -1,4 +1,6 @@
-namespace CloudAssembly.Model.Tests;
+using CloudAssembly.Model;
+
+namespace CloudAssembly.TestSupport;
 
 /// <summary>The PyTorch-made checkpoints in <c>../shared/reference/</c> beside the repository.</summary>
 public static class ReferenceFiles

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using CloudAssembly.Data;
 using CloudAssembly.Data.Augmentation;
+using CloudAssembly.Data.Loading;
 using CloudAssembly.Data.Datasets;
 using CloudAssembly.Data.Images;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace CloudAssembly.Data.Loading;
+namespace CloudAssembly.Training.Loading;
 
 /// <summary>
 /// Decodes and transforms batches on several threads ahead of the training loop. One thread reads the epoch's

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace CloudAssembly.Data.Loading;
+namespace CloudAssembly.Training.Loading;
 
 /// <summary>
 /// How a <see cref="BatchLoader"/> feeds training: batch size, whether a short last batch is dropped (training), how

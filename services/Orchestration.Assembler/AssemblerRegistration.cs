@@ -1,0 +1,32 @@
+using CloudAssembly.Orchestration.Messaging;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CloudAssembly.Orchestration.Assembler;
+
+/// <summary>The Assembler's wiring: the run coordinator, model assembly, the lease watchdog and the <c>assembler</c> queue.</summary>
+public static class AssemblerRegistration
+{
+    /// <summary>The Assembler service from configuration (section <c>Assembler</c>).</summary>
+    public static IHostApplicationBuilder AddAssembler(this IHostApplicationBuilder builder) =>
+        builder.AddCloudAssemblyService(bus => bus.AddAssembler(builder.Configuration.GetSection("Assembler").Get<AssemblerOptions>() ?? new AssemblerOptions()));
+
+    public static CloudAssemblyBuilder AddAssembler(this CloudAssemblyBuilder bus, AssemblerOptions options)
+    {
+        bus.Services.AddSingleton(options);
+        bus.Services.AddSingleton<ModelAssemblyService>();
+        bus.Services.AddSingleton<RunCoordinator>();
+        bus.Services.AddSingleton<LeaseWatchdog>();
+        bus.Services.AddHostedService(sp => sp.GetRequiredService<LeaseWatchdog>());
+        return bus.AddEndpoint(x => x.AddConsumer<AssemblerConsumer>(), (context, cfg) =>
+            cfg.ReceiveEndpoint(QueueNames.Assembler, e =>
+            {
+                // One message at a time: run.json is compare-and-swapped anyway, this just keeps conflicts rare.
+                e.ConcurrentMessageLimit = 1;
+                e.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
+                e.ConfigureConsumer<AssemblerConsumer>(context);
+            }));
+    }
+}
