@@ -1,3 +1,4 @@
+using CloudAssembly.Storage;
 using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Engine;
 
@@ -41,27 +42,33 @@ public class DistributedSetupTests
     [Fact]
     public async Task Processes_meet_at_the_rendezvous_and_all_read_rank_zeros_payload()
     {
-        var folder = PhaseFixtures.TempFolder();
-        var first = Task.Run(() => new FileRendezvous(folder, 3, TimeSpan.FromMinutes(1)).Join(0, 1, () => [1, 2, 3]));
-        var rest = Task.Run(() => new FileRendezvous(folder, 3, TimeSpan.FromMinutes(1)).Join(1, 2, () => [9]));
+        var store = new FolderBlobStore(PhaseFixtures.TempFolder());
+        const string Prefix = "runs/r/PT/attempt-1/rendezvous/";
+        var first = new Rendezvous(store, Prefix, 3, TimeSpan.FromMinutes(1)).JoinAsync(0, 1, () => [1, 2, 3]);
+        var rest = new Rendezvous(store, Prefix, 3, TimeSpan.FromMinutes(1)).JoinAsync(1, 2, () => [9]);
         Assert.Equal([1, 2, 3], await first);
         Assert.Equal([1, 2, 3], await rest);
     }
 
     [Fact]
-    public void A_rendezvous_that_never_fills_times_out_naming_the_missing_ranks()
+    public async Task A_rendezvous_that_never_fills_times_out_naming_the_missing_ranks()
     {
-        var folder = PhaseFixtures.TempFolder();
-        var e = Assert.Throws<TimeoutException>(() => new FileRendezvous(folder, 3, TimeSpan.FromMilliseconds(300)).Join(1, 1, () => [1]));
+        var store = new FolderBlobStore(PhaseFixtures.TempFolder());
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => new Rendezvous(store, "rdv/", 3, TimeSpan.FromMilliseconds(300)).JoinAsync(1, 1, () => [1]));
         Assert.Contains("rank(s) 0, 2 of 3 never joined and rank 0 published nothing", e.Message);
     }
 
     [Fact]
-    public void A_rank_that_joins_a_rendezvous_twice_is_rejected()
+    public async Task A_rank_left_over_from_an_earlier_claim_is_refused_and_a_fresh_attempt_prefix_admits_it()
     {
-        var folder = PhaseFixtures.TempFolder();
-        Assert.Throws<TimeoutException>(() => new FileRendezvous(folder, 2, TimeSpan.FromMilliseconds(100)).Join(1, 1, () => [1]));
-        var e = Assert.Throws<InvalidOperationException>(() => new FileRendezvous(folder, 2, TimeSpan.FromMinutes(1)).Join(1, 1, () => [1]));
-        Assert.Contains("rank-1' already exists: another process claimed this rank", e.Message);
+        var store = new FolderBlobStore(PhaseFixtures.TempFolder());
+        await Assert.ThrowsAsync<TimeoutException>(() => new Rendezvous(store, "attempt-1/", 2, TimeSpan.FromMilliseconds(100)).JoinAsync(1, 1, () => [1]));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => new Rendezvous(store, "attempt-1/", 2, TimeSpan.FromMinutes(1)).JoinAsync(1, 1, () => [1]));
+        Assert.Contains("already has rank 1: a process of this or an earlier attempt claimed it", e.Message);
+
+        var zero = new Rendezvous(store, "attempt-2/", 2, TimeSpan.FromMinutes(1)).JoinAsync(0, 1, () => [7]);
+        var one = new Rendezvous(store, "attempt-2/", 2, TimeSpan.FromMinutes(1)).JoinAsync(1, 1, () => [8]);
+        Assert.Equal([7], await one);
+        Assert.Equal([7], await zero);
     }
 }

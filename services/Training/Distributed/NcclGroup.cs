@@ -1,4 +1,5 @@
 using CloudAssembly.Model;
+using CloudAssembly.Storage;
 
 namespace CloudAssembly.Training.Distributed;
 
@@ -30,7 +31,8 @@ public sealed class NcclGroup : IRankGroup
         else if (string.IsNullOrEmpty(o.Rendezvous))
             throw new ArgumentException($"--world_size {o.WorldSize} over several processes needs --rendezvous FOLDER, a folder every rank can read and write.");
         else
-            id = new FileRendezvous(o.Rendezvous, o.WorldSize, o.RendezvousTimeout).Join(o.Rank, devices.Count, nccl.UniqueId);
+            id = new Rendezvous(new FolderBlobStore(Path.GetFullPath(o.Rendezvous)), "", o.WorldSize, o.RendezvousTimeout)
+                .JoinAsync(o.Rank, devices.Count, nccl.UniqueId).GetAwaiter().GetResult();
         var comms = nccl.InitRanks(id, o.WorldSize, o.Rank, indices);
         return new NcclGroup(nccl, [.. comms.Select((c, i) => new NcclCollective(nccl, c, indices[i], o.Rank + i, o.WorldSize))]);
     }
