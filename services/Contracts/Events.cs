@@ -4,7 +4,7 @@ public sealed record DatasetReady(string RunId, DatasetRef Dataset, int TrainSam
 
 public sealed record DatasetFailed(string RunId, string Reason);
 
-public sealed record PhaseStarted(string RunId, string Phase, string AttemptId, string Trainer, DateTimeOffset At);
+public sealed record PhaseStarted(string RunId, string Phase, string AttemptId, string Trainer, DateTimeOffset At, int Attempt);
 
 /// <summary>A phase's heartbeat with figures: epoch and step, the running loss, the last accuracy, throughput.</summary>
 public sealed record PhaseProgress(string RunId, string Phase, string AttemptId, int Epoch, int Epochs, int Step, int Steps,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
@@ -34,6 +35,8 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
 
     public async Task SweepAsync(CancellationToken ct)
     {
+        // Polling every few seconds is no part of any run's story; what it finds (a lost attempt) is, and says so.
+        using var outside = CloudAssemblyTelemetry.OutsideRunTraces("watchdog sweep");
         foreach (var runId in await coordinator.Runs.ActiveRunsAsync(ct))
         {
             if (await coordinator.Runs.TryGetAsync(runId, ct) is not { } stored)
@@ -64,8 +67,16 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         {
             if (now - held.HeartbeatAt <= options.LeaseTimeout)
                 return;
-            using var activity = CloudAssemblyTelemetry.StartRunActivity("lease expired", run.RunId, run.TraceParent);
-            activity?.SetTag("cloudassembly.phase", key.ToString());
+            // The lost attempt's own span never ended (its trainer died): this one stands for it, from its start.
+            using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} attempt lost", run.RunId, run.TraceParent,
+                startTime: held.StartedAt);
+            var reason = $"trainer '{held.Trainer}' stopped sending heartbeats (last {held.HeartbeatAt:HH:mm:ss}); dispatched again";
+            activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
+            activity?.SetTag(CloudAssemblyTelemetry.Attempt, held.Attempt);
+            activity?.SetTag(CloudAssemblyTelemetry.Trainer, held.Trainer);
+            activity?.SetTag(CloudAssemblyTelemetry.Reason, reason);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+            CloudAssemblyTelemetry.Redispatches.Add(1, new KeyValuePair<string, object?>(CloudAssemblyTelemetry.Phase, key.Kind.ToString()));
             log.LogWarning("Run {RunId} {Phase}: no heartbeat from {Trainer} since {Heartbeat}; dispatching it again",
                 run.RunId, key, held.Trainer, held.HeartbeatAt);
             var lost = (held.HeartbeatAt - held.StartedAt).TotalSeconds;
@@ -74,7 +85,10 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         }
         else if (phase.Status == PhaseStatus.Dispatched && now - phase.DispatchedAt > options.RedispatchAfter)
         {
-            using var activity = CloudAssemblyTelemetry.StartRunActivity("redispatch", run.RunId, run.TraceParent);
+            using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} sent again", run.RunId, run.TraceParent);
+            activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
+            activity?.SetTag(CloudAssemblyTelemetry.Attempt, phase.Attempt);
+            activity?.SetTag(CloudAssemblyTelemetry.Reason, $"no trainer claimed attempt {phase.Attempt} since {phase.DispatchedAt:HH:mm:ss}");
             log.LogInformation("Run {RunId} {Phase}: attempt {Attempt} unclaimed since {Dispatched}; sending it again",
                 run.RunId, key, phase.Attempt, phase.DispatchedAt);
             await coordinator.ApplyAsync(run.RunId, r => Redispatch(r, key, phase.AttemptId), bus, ct);

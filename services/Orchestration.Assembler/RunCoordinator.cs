@@ -44,6 +44,7 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
         if (finishedNow && RunStateMachine.Outcome(run) is { } outcome)
         {
             log.LogInformation("Run {RunId} {Status}{Error}", runId, run.Status, run.Error is null ? "" : $": {run.Error}");
+            RunOutcomeSpan.Record(run);
             await publish.Publish(outcome, outcome.GetType(), ct);
         }
         if (assemble)

@@ -35,7 +35,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
             job.Stop.Cancel();
     }
 
-    public Task Start(TrainPhase command, IDisposable slot, string leaseETag, ActivityContext parent)
+    public Task Start(TrainPhase command, IDisposable slot, string leaseETag, string? traceParent)
     {
         var stop = new CancellationTokenSource();
         running[command.AttemptId] = (command.RunId, stop);
@@ -43,7 +43,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         {
             try
             {
-                await RunAsync(command, leaseETag, parent, stop);
+                await RunAsync(command, leaseETag, traceParent, stop);
             }
             finally
             {
@@ -54,10 +54,9 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    private async Task RunAsync(TrainPhase command, string leaseETag, ActivityContext parent, CancellationTokenSource stop)
+    private async Task RunAsync(TrainPhase command, string leaseETag, string? traceParent, CancellationTokenSource stop)
     {
-        using var span = CloudAssemblyTelemetry.Source.StartActivity($"phase {command.Phase}", ActivityKind.Internal, parent);
-        span?.SetTag("cloudassembly.run_id", command.RunId);
+        using var span = CloudAssemblyTelemetry.StartRunActivity($"phase {command.Phase}", command.RunId, traceParent);
         span?.SetTag("cloudassembly.phase", command.Phase);
         span?.SetTag("cloudassembly.attempt", command.Attempt);
         span?.SetTag("cloudassembly.trainer", options.Name);
@@ -73,7 +72,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         var folder = Path.Combine(attemptFolder, command.Phase);
         try
         {
-            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, started), stop.Token);
+            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, started, command.Attempt), stop.Token);
             var sync = new PhaseFolderSync(store, command.RunId, command.Phase, folder);
             var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
             var data = await DataAsync(command.Dataset, stop.Token);
@@ -84,8 +83,13 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
             var eval = result.FinalEval ?? throw new InvalidOperationException($"{command.Phase} ended without an evaluation.");
             var metrics = new PhaseMetrics(eval.Acc1, eval.Acc5, eval.Loss, result.EpochsTrained, clock.Elapsed.TotalSeconds,
                 clock.Elapsed.TotalSeconds, result.TrainImagesPerSecond, result.InitialEval?.Acc1);
+            var phaseTag = new KeyValuePair<string, object?>(CloudAssemblyTelemetry.Phase, PhaseKey.Parse(command.Phase).Kind.ToString());
             CloudAssemblyTelemetry.DeviceSeconds.Add(metrics.DeviceSeconds, new KeyValuePair<string, object?>("cloudassembly.run_id", command.RunId));
+            CloudAssemblyTelemetry.PhaseDuration.Record(metrics.WallSeconds, phaseTag);
             span?.SetTag("cloudassembly.acc1", eval.Acc1);
+            span?.SetTag("cloudassembly.epochs", result.EpochsTrained);
+            span?.SetTag("cloudassembly.device_seconds", Math.Round(metrics.DeviceSeconds, 1));
+            span?.SetTag("cloudassembly.images_per_second", Math.Round(metrics.ImagesPerSecond));
             await events.SendAsync(new PhaseCompleted(command.RunId, command.Phase, command.AttemptId, checkpoint, metrics), CancellationToken.None);
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt} completed: top-1 {Acc1:F2}% in {Seconds:F1} s",
                 command.RunId, command.Phase, command.Attempt, eval.Acc1, clock.Elapsed.TotalSeconds);
@@ -93,7 +97,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             log.LogWarning("Run {RunId} {Phase} attempt {Attempt} stopped (run cancelled or lease taken over)", command.RunId, command.Phase, command.Attempt);
-            span?.SetStatus(ActivityStatusCode.Error, "stopped");
+            span?.SetTag(CloudAssemblyTelemetry.Reason, "stopped: the run was cancelled or a newer attempt took the phase over");
         }
         catch (Exception e)
         {
@@ -101,6 +105,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
                 or FileNotFoundException or DirectoryNotFoundException or CorruptImageException);
             log.LogError(e, "Run {RunId} {Phase} attempt {Attempt} failed", command.RunId, command.Phase, command.Attempt);
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            span?.SetTag(CloudAssemblyTelemetry.Reason, e.Message);
             await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, e.Message, retryable), CancellationToken.None);
         }
         finally
@@ -165,6 +170,12 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
                     sync.UploadEpochAsync(c.Log.Epoch, c.CheckpointPath, phase.SaveCkptNum, ct).GetAwaiter().GetResult();
                     CloudAssemblyTelemetry.Accuracy.Record(c.Log.TestAcc1, tags);
                     CloudAssemblyTelemetry.Images.Add((long)(c.Log.TrainImagesPerSecond * c.Log.EpochSeconds), tags);
+                    CloudAssemblyTelemetry.Epochs.Add(1, tags);
+                    CloudAssemblyTelemetry.ImagesPerSecond.Record(c.Log.TrainImagesPerSecond, tags);
+                    Activity.Current?.AddEvent(new ActivityEvent($"epoch {c.Log.Epoch + 1}/{c.Epochs}", tags: new ActivityTagsCollection
+                    {
+                        ["loss"] = c.Log.TrainLoss, ["top1"] = c.Log.TestAcc1, ["images_per_second"] = Math.Round(c.Log.TrainImagesPerSecond),
+                    }));
                     events.Post(new PhaseProgress(command.RunId, command.Phase, command.AttemptId, c.Log.Epoch, c.Epochs, 0, 0,
                         c.Log.TrainLoss, c.Log.TestAcc1, c.Log.TrainImagesPerSecond, DateTimeOffset.UtcNow));
                     break;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
@@ -43,7 +42,7 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
                 return;
             }
             log.LogInformation("Claimed {AttemptId}", command.AttemptId);
-            _ = worker.Start(command, slot, etag, Activity.Current?.Context ?? default);
+            _ = worker.Start(command, slot, etag, run.TraceParent);
         }
         catch
         {

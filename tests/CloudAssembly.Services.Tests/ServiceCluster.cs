@@ -14,6 +14,7 @@ namespace CloudAssembly.Services.Tests;
 public sealed class ServiceCluster : IAsyncDisposable
 {
     private readonly List<ServiceProcess> processes = [];
+    private readonly Dictionary<string, string> brokerUris = [];
     private IHost? client;
 
     private ServiceCluster(Broker broker) => Broker = broker;
@@ -30,9 +31,13 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public IReadOnlyList<ServiceProcess> Processes => processes;
 
-    public static async Task<ServiceCluster> StartAsync(int trainers)
+    /// <param name="ownBrokerUsers">Each service, and the client, on its own least-privilege broker user as on Kubernetes.</param>
+    public static async Task<ServiceCluster> StartAsync(int trainers, bool ownBrokerUsers = false)
     {
         var cluster = new ServiceCluster(await Broker.CreateAsync());
+        if (ownBrokerUsers)
+            foreach (var (service, role) in new[] { ("Assembler", "assembler"), ("DataPrep", "data-prep"), ("Trainer", "trainer"), ("client", "submitter") })
+                cluster.brokerUris[service] = await cluster.Broker.AddUserAsync(role);
         await cluster.StartClientAsync();
         await Task.WhenAll(
             cluster.StartServiceAsync("DataPrep", "data-prep"),
@@ -43,7 +48,7 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public async Task<ServiceProcess> StartServiceAsync(string service, string name)
     {
-        var process = await ServiceProcess.StartAsync(service, name, Environment(name));
+        var process = await ServiceProcess.StartAsync(service, name, Environment(name, BrokerUri(service)));
         lock (processes)
             processes.Add(process);
         return process;
@@ -53,9 +58,11 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public string Logs => string.Join("\n", processes.Select(p => $"===== {p.Name} =====\n{p.Log}"));
 
-    private Dictionary<string, string> Environment(string name) => new()
+    private string BrokerUri(string service) => brokerUris.GetValueOrDefault(service, Broker.Uri);
+
+    private Dictionary<string, string> Environment(string name, string brokerUri) => new()
     {
-        ["ConnectionStrings__rabbit"] = Broker.Uri,
+        ["ConnectionStrings__rabbit"] = brokerUri,
         ["ConnectionStrings__blobs"] = BlobContainer.Connection,
         ["Storage__Container"] = Blobs.Name,
         ["Trainer__Name"] = name,
@@ -74,7 +81,7 @@ public sealed class ServiceCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(Blobs.Open());
         builder.Services.AddSingleton<RunStore>();
-        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(Broker.Uri))));
+        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(BrokerUri("client")))));
         client = builder.Build();
         await client.StartAsync();
     }

@@ -17,7 +17,7 @@ public static class UnaugmentedData
     {
         var (train, val) = DatasetCatalog.Open("FMNIST", FashionMnist.Path);
         train = SubsetDataset.Random(train, o.TrainLimit, o.Seed);
-        val = SubsetDataset.First(val, o.EvalLimit);
+        val = SubsetDataset.Random(val, o.EvalLimit, o.Seed);
         var (mean, std) = DatasetCatalog.Statistics("FMNIST", 1);
         var transform = new EvalTransform(new AugmentationOptions { InputSize = 28, Mean = mean, Std = std });
         var shape = new SampleShape(1, 28);

@@ -8,7 +8,8 @@ namespace CloudAssembly.Orchestration.Client;
 /// Follows one run from outside: its events arrive on a temporary queue of this process and are handed to
 /// <c>onEvent</c>; <see cref="Outcome"/> completes with <see cref="RunCompleted"/>, <see cref="RunFailed"/> or
 /// <see cref="RunCancelled"/>. <c>run.json</c> is polled as well, so an outcome sent while this process was not
-/// listening is still seen.
+/// listening is still seen, and a phase that moved to a new attempt (a lost trainer, a retried failure) is reported as
+/// <see cref="PhaseRedispatched"/>.
 /// </summary>
 public sealed class RunWatcher : IAsyncDisposable
 {
@@ -64,10 +65,19 @@ public sealed class RunWatcher : IAsyncDisposable
     {
         try
         {
+            IReadOnlyDictionary<string, PhaseState>? seen = null;
             while (!outcome.Task.IsCompleted)
             {
                 await Task.Delay(interval, stop.Token);
-                if (await runs.TryGetAsync(runId, stop.Token) is { Run: { IsFinished: true } run } && RunStateMachine.Outcome(run) is { } result)
+                if (await runs.TryGetAsync(runId, stop.Token) is not { Run: var run })
+                    continue;
+                foreach (var (phase, state) in run.Phases)
+                {
+                    if (seen is not null && seen.TryGetValue(phase, out var before) && state.Attempt > before.Attempt && before.Attempt > 0)
+                        onEvent(new PhaseRedispatched(runId, phase, state.Attempt, state.Error ?? $"attempt {before.Attempt} ended without completing"));
+                }
+                seen = run.Phases;
+                if (run.IsFinished && RunStateMachine.Outcome(run) is { } result)
                     await Finish(runId, result);
             }
         }

@@ -23,6 +23,8 @@ public static class CloudAssemblyBus
 
         services.AddMassTransit(x =>
         {
+            // MassTransit reports usage to its vendor by default: clusters here have no internet, and traces would show the calls.
+            x.DisableUsageTelemetry();
             hosted.AddConsumers(x);
             if (rabbitUri is null)
                 x.UsingInMemory(hosted.ConfigureEndpoints);

@@ -13,8 +13,10 @@ namespace CloudAssembly.Training.Engine;
 
 /// <summary>
 /// The official <c>train_one_epoch</c>: data → mixup → forward → soft-target loss → backward (÷ update_freq) →
-/// every update_freq micro-batches average the gradients across ranks, clip (when asked) and step. The loss is read back to the host every step on CPU
-/// and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the GPU never waits for the host in between.
+/// every update_freq micro-batches average the gradients across ranks, clip and step. Clipping follows
+/// <see cref="TrainOptions.StepClipNorm"/>: as the official code, only under AMP unless fp32 clipping is asked for. The
+/// loss is read back to the host every step on CPU and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the
+/// GPU never waits for the host in between.
 /// </summary>
 public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, Mixup mixup, TrainOptions options, string phase,
     ICollective ranks)
@@ -64,7 +66,7 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
                 if ((b.Index + 1) % options.UpdateFreq == 0)
                 {
                     DataParallel.AverageGradients(optimizer, ranks);
-                    if (options.ClipGrad is { } maxNorm)
+                    if (options.StepClipNorm is { } maxNorm)
                         optimizer.ClipGradNorm(maxNorm);
                     optimizer.Step();
                     optimizer.ZeroGrad();
@@ -92,7 +94,7 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
         if (!double.IsFinite(value))
             throw new NonFiniteLossException(
                 $"{phase}: the training loss became {value} in epoch {epoch} (by micro-batch {seen}); stopping the phase. " +
-                "The last checkpoint is intact; lower --lr or enable --clip-grad.");
+                "The last checkpoint is intact; lower --lr or clip gradients (--clip-grad, which acts with --use_amp 1 or --clip-grad-fp32).");
     }
 }
 
