@@ -51,7 +51,7 @@ public static class RunCommand
                     EmbeddedRun.RunAsync(run, id, folder, parse.GetValue(device)!, parse.GetValue(libtorch), onEvent, cancellation));
                 if (outcome is not RunCompleted completed)
                     return CommandErrors.UserError;
-                RunReport.Print(completed, Console.Out);
+                RunReport.Print(completed, Console.Out, run);
                 var finalModel = (await new RunStore(new BlobLocation(folder).Open()).TryGetAsync(id, cancellation))?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
                 Console.WriteLine($"final model: {Path.Combine(blobs, finalModel)}");
                 return 0;
