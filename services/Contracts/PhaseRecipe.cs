@@ -10,6 +10,9 @@ public sealed record PhaseRecipe
     public int WarmupEpochs { get; init; } = 20;
     public double? ClipGrad { get; init; }
 
+    /// <summary>Clip at <see cref="ClipGrad"/> in fp32 too; the official code clips only under AMP.</summary>
+    public bool ClipGradInFp32 { get; init; }
+
     /// <summary>Base lr per 512 images (scaled by the effective batch, as main.py does).</summary>
     public double Lr { get; init; } = 5e-4;
 }

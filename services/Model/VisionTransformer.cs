@@ -27,10 +27,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         patch_embed = new PatchEmbed(config, autocast);
         cls_token = new Parameter(zeros(1, 1, config.EmbedDim));
         pos_embed = new Parameter(zeros(1, config.NumPatches + 1, config.EmbedDim));
-        // Stochastic depth grows linearly over the network being built (in MT: over the hybrid, not the target).
-        var rates = Enumerable.Range(0, config.Depth)
-            .Select(i => config.Depth == 1 ? 0.0 : config.DropPathRate * i / (config.Depth - 1)).ToArray();
-        blocks = new ModuleList<Block>(rates.Select(r => new Block(config, r, autocast)).ToArray());
+        blocks = new ModuleList<Block>(config.DropPathRates().Select(r => new Block(config, r, autocast)).ToArray());
         norm = nn.LayerNorm(config.EmbedDim, eps: config.LayerNormEps);
         head = nn.Linear(config.EmbedDim, config.NumClasses);
         RegisterComponents();

@@ -70,6 +70,7 @@ public static class PhasePlanner
         DropPath = recipe.DropPath,
         WarmupEpochs = recipe.WarmupEpochs,
         ClipGrad = recipe.ClipGrad,
+        ClipGradInFp32 = recipe.ClipGradInFp32,
         Lr = recipe.Lr,
         UseAmp = spec.UseAmp,
         WeightDecay = spec.WeightDecay,

@@ -39,8 +39,8 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         var prepared = PhaseModelBuilder.Build(options, phaseData.NumClasses, device, m => Say(m));
         var model = prepared.Model;
         var nParameters = model.parameters().Sum(p => p.numel());
-        var baseLr = CosineSchedule.ScaleLr(options.Lr, options.EffectiveBatch);
-        var schedule = new CosineSchedule(baseLr, options.MinLr, options.WarmupLr, options.WarmupEpochs, options.Epochs);
+        var schedule = CosineSchedule.For(options);
+        var baseLr = schedule.BaseLr;
         var (beta1, beta2) = options.OptBetas ?? (0.9, 0.999);
         using var optimizer = new FlatAdamW(prepared.Groups, baseLr, beta1, beta2, options.OptEps);
         var metadata = new CheckpointMetadata(options.Model, options.DividedDepths, phaseData.NumClasses, options.Phase.ToString(),
@@ -49,9 +49,11 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         if (options.Eval)
             return Evaluate(model, phaseData, folder, clock, cancellation);
 
-        var startEpoch = 0;
+        var startEpoch = options.StartEpoch;
+        int? freshStart = startEpoch;
         if (folder.LatestReadable(w => Say(w, warning: true)) is { } latest)
         {
+            freshStart = null;
             PhaseCheckpoint.LoadAllStages(model, latest.Checkpoint, latest.Path);
             if (latest.Checkpoint["optimizer"] is System.Collections.IDictionary state)
                 optimizer.LoadStateDict(state, latest.Path);
@@ -75,6 +77,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         }
         phaseData.Train.CorruptImage += m => Say(m, warning: true);
         EvalResult? eval = null;
+        var maxAccuracy = 0.0;
         long trainedImages = 0;
         double trainSeconds = 0;
         var epochsTrained = 0;
@@ -82,13 +85,15 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         {
             // Each epoch draws drop-path masks from its own seed, so a resumed run draws what an uninterrupted one would.
             manual_seed(options.Seed * 100_003L + epoch);
-            optimizer.LearningRate = schedule.LrForEpoch(epoch);
+            optimizer.LearningRate = schedule.LrForEpoch(epoch, freshStart);
             var (loss, images, seconds) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report, cancellation);
             eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
-            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata), epoch, options.SaveCkptNum);
+            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata), epoch,
+                options.SaveCkptNum * options.SaveFreq);
+            maxAccuracy = Math.Max(maxAccuracy, eval.Acc1);
             var log = new EpochLog(optimizer.LearningRate, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds);
             log.AppendTo(options.OutputDir);
-            Report(new EpochCompleted(Label, log, options.Epochs, checkpoint));
+            Report(new EpochCompleted(Label, log, options.Epochs, checkpoint, maxAccuracy));
             trainedImages += images;
             trainSeconds += seconds;
             epochsTrained++;

@@ -13,19 +13,22 @@ public sealed class TrainArguments
 {
     private readonly Option<int> batchSize = Int("--batch_size", 64, "Per-device batch size.");
     private readonly Option<int> epochs = Int("--epochs", 300, "Epochs of this phase.");
-    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, deit_tiny_patch4_32, ...).");
+    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (deit_base_patch16_224, vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, deit_tiny_patch4_32, ...).");
     private readonly Option<int> inputSize = Int("--input-size", 224, "Image size the model takes.");
     private readonly Option<double> drop = Real("--drop", 0.0, "Dropout rate (the official recipe uses 0).");
     private readonly Option<double> dropPath = Real("--drop-path", 0.1, "Stochastic depth rate, linear over the network being built.");
     private readonly Option<string> opt = Text("--opt", "adamw", "Optimizer (the official recipe: adamw).");
     private readonly Option<double> optEps = Real("--opt-eps", 1e-8, "AdamW epsilon.");
     private readonly Option<double[]> optBetas = Many<double>("--opt-betas", "AdamW betas (default 0.9 0.999).");
-    private readonly Option<double?> clipGrad = new("--clip-grad") { Description = "Clip the gradient norm of the optimized parameters (applied in fp32 too; the official code only clips with AMP)." };
+    private readonly Option<double?> clipGrad = new("--clip-grad") { Description = "Clip the gradient norm of the optimized parameters; as in the official code, only with --use_amp 1 (see --clip-grad-fp32)." };
+    private readonly Option<bool> clipGradFp32 = Flag("--clip-grad-fp32", "Clip at --clip-grad in fp32 too (the official fp32 path ignores --clip-grad).");
     private readonly Option<double> momentum = Real("--momentum", 0.9, "SGD momentum (unused by AdamW).");
     private readonly Option<double> weightDecay = Real("--weight-decay", 0.05, "Decoupled weight decay.");
     private readonly Option<string> sched = Text("--sched", "cosine", "LR schedule (the official recipe: cosine).");
     private readonly Option<double> lr = Real("--lr", 5e-4, "Base learning rate per 512 images (scaled by the effective batch).");
     private readonly Option<double[]> lrNoise = Many<double>("--lr-noise", "LR noise epochs (not part of the official recipe).");
+    private readonly Option<double> lrNoisePct = Real("--lr-noise-pct", 0.67, "LR noise limit; no effect without --lr-noise.");
+    private readonly Option<double> lrNoiseStd = Real("--lr-noise-std", 1.0, "LR noise std-dev; no effect without --lr-noise.");
     private readonly Option<double> warmupLr = Real("--warmup-lr", 1e-6, "Warm-up start lr.");
     private readonly Option<double> minLr = Real("--min-lr", 1e-5, "Cosine floor.");
     private readonly Option<int> decayEpochs = Int("--decay-epochs", 30, "Step schedule only (unused by cosine).");
@@ -55,7 +58,8 @@ public sealed class TrainArguments
     private readonly Option<string> distillationType = Text("--distillation-type", "none", "Only none: these ViTs have no distillation token.");
     private readonly Option<double> distillationAlpha = Real("--distillation-alpha", 0.5, "DeiT leftover.");
     private readonly Option<double> distillationTau = Real("--distillation-tau", 1.0, "DeiT leftover.");
-    private readonly Option<string> finetune = Text("--finetune", "", "Initialise from another run's model_stages (pos_embed resized to --input-size).");
+    private readonly Option<string> finetune = Text("--finetune", "", "Initialise from another run's model_stages (pos_embed resized to --input-size), before MT/FT loading.");
+    private readonly Option<bool> finetuneNewHead = Flag("--finetune-new-head", "With --finetune from a checkpoint of another class count: train a new head instead of failing.");
     private readonly Option<string> dataPath = Text("--data-path", "data", "Dataset root: train/ and val/ class folders, or a folder of IDX files.");
     private readonly Option<string> dataSet = Text("--data-set", "IMNET", "IMNET (or FOLDER: train/ and val/ class folders), FMNIST, MNIST (IDX files), or SHARDS (a dataset version in blob storage: --data-path /abs/folder#name/version or azure://container#name/version).");
     private readonly Option<string> inatCategory = Text("--inat-category", "name", "iNaturalist only.");
@@ -63,7 +67,7 @@ public sealed class TrainArguments
     private readonly Option<string> device = Text("--device", "cuda", "cpu, cuda or cuda:N (CUDA never falls back to CPU).");
     private readonly Option<string?> libtorch = new("--libtorch") { Description = "Folder with CUDA libtorch, e.g. an installed PyTorch's torch/lib (or set CLOUDASSEMBLY_LIBTORCH)." };
     private readonly Option<int> seed = Int("--seed", 0, "Random seed.");
-    private readonly Option<int> startEpoch = Int("--start_epoch", 0, "Overwritten by auto-resume, as in the official code.");
+    private readonly Option<int> startEpoch = Int("--start_epoch", 0, "First epoch of a fresh run (it trains at the schedule's start lr); auto-resume overrides it, as in the official code.");
     private readonly Option<bool> eval = Flag("--eval", "Only evaluate (the finished or latest checkpoint in --output_dir, or --finetune).");
     private readonly Option<bool> distEval = Flag("--dist-eval", "Accepted for compatibility (one process evaluates the whole set).");
     private readonly Option<int> numWorkers = Int("--num_workers", 10, "Decode and augmentation threads.");
@@ -79,19 +83,20 @@ public sealed class TrainArguments
     private readonly Option<int> updateFreq = Int("--update_freq", 1, "Gradient accumulation steps.");
     private readonly Option<int> useAmp = Int("--use_amp", 0, "1: bf16 compute with fp32 master weights.");
     private readonly Option<int> saveCkptNum = Int("--save_ckpt_num", 2, "Epoch checkpoints kept.");
-    private readonly Option<int> saveFreq = Int("--save_freq", 1, "Accepted for compatibility (only entered the official delete arithmetic).");
+    private readonly Option<int> saveFreq = Int("--save_freq", 1, "As the official code uses it: every epoch is saved and the newest save_ckpt_num x save_freq are kept.");
     private readonly Option<int> trainLimit = Int("--train-limit", 0, "Train on a fixed seeded subset of this many samples (0: all).");
-    private readonly Option<int> evalLimit = Int("--eval-limit", 0, "Evaluate on the first this many samples (0: all).");
+    private readonly Option<int> evalLimit = Int("--eval-limit", 0, "Evaluate on a fixed seeded subset of this many samples (0: all).");
 
     public IEnumerable<Option> All =>
     [
-        batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, momentum, weightDecay, sched, lr, lrNoise,
-        warmupLr, minLr, decayEpochs, warmupEpochs, cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing,
-        trainInterpolation, repeatedAug, noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
-        mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau, finetune,
-        dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch, eval, distEval, numWorkers, pinMem, noPinMem,
-        worldSize, distUrl, phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq,
-        trainLimit, evalLimit,
+        batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, clipGradFp32, momentum,
+        weightDecay, sched, lr, lrNoise, lrNoisePct, lrNoiseStd, warmupLr, minLr, decayEpochs, warmupEpochs,
+        cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing, trainInterpolation, repeatedAug,
+        noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
+        mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau,
+        finetune, finetuneNewHead, dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch,
+        eval, distEval, numWorkers, pinMem, noPinMem, worldSize, distUrl, phase, dividedDepths, idx, metaModel,
+        incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq, trainLimit, evalLimit,
     ];
 
     public TrainOptions Bind(ParseResult p)
@@ -118,6 +123,7 @@ public sealed class TrainArguments
             MetaModel = NullIfEmpty(p.GetValue(metaModel)),
             IncubationModels = p.GetValue(incubationModels) ?? [],
             Finetune = NullIfEmpty(p.GetValue(finetune)),
+            FinetuneNewHead = p.GetValue(finetuneNewHead),
             BatchSize = p.GetValue(batchSize),
             UpdateFreq = p.GetValue(updateFreq),
             Epochs = p.GetValue(epochs),
@@ -127,6 +133,7 @@ public sealed class TrainArguments
             OptEps = p.GetValue(optEps),
             OptBetas = betas is { Length: 2 } ? (betas[0], betas[1]) : null,
             ClipGrad = p.GetValue(clipGrad),
+            ClipGradInFp32 = p.GetValue(clipGradFp32),
             WeightDecay = p.GetValue(weightDecay),
             Lr = p.GetValue(lr),
             WarmupLr = p.GetValue(warmupLr),
@@ -158,6 +165,8 @@ public sealed class TrainArguments
             PinMem = !p.GetValue(noPinMem),
             UseAmp = p.GetValue(useAmp) == 1,
             SaveCkptNum = p.GetValue(saveCkptNum),
+            SaveFreq = p.GetValue(saveFreq),
+            StartEpoch = p.GetValue(startEpoch),
             TrainLimit = p.GetValue(trainLimit),
             EvalLimit = p.GetValue(evalLimit),
         };

@@ -27,7 +27,7 @@ public static class PhaseDataFactory
     public static PhaseData Create(TrainOptions o, Device device, IImageDataset train, IImageDataset val)
     {
         train = SubsetDataset.Random(train, o.TrainLimit, o.Seed);
-        val = SubsetDataset.First(val, o.EvalLimit);
+        val = SubsetDataset.Random(val, o.EvalLimit, o.Seed);
         ISampler sampler = o.RepeatedAug
             ? new RepeatedAugmentationSampler(train.Count, o.Seed)
             : new RandomSampler(train.Count, o.Seed);
