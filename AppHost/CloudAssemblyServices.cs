@@ -1,5 +1,6 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudAssembly.AppHost;
 
@@ -20,6 +21,7 @@ public static class CloudAssemblyServices
             .WithReference(broker, BrokerConnection)
             .WithReference(storage, StorageConnection)
             .WithConfigurationSection(builder.Configuration, "Storage")
+            .WithConfigurationSection(builder.Configuration, "Tracing")
             .WaitFor(broker)
             .WaitFor(storage);
 
@@ -55,5 +57,12 @@ public static class CloudAssemblyServices
                 .WithEnvironment("Trainer__WorkFolder", Path.Combine(options.DataFolder, "trainers", ReplicaName));
         }
         return trainer;
+    }
+
+    /// <summary>Service instances whose process exits are started again while the AppHost runs (see <see cref="ServiceRestarts"/>).</summary>
+    public static void RestartServicesThatExit(this IDistributedApplicationBuilder builder, params string[] services)
+    {
+        if (builder.ExecutionContext.IsRunMode)
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ServiceRestarts>(sp, (IReadOnlySet<string>)services.ToHashSet()));
     }
 }

@@ -11,7 +11,7 @@ public static class MessageBroker
     public const string ConfigFile = "rabbitmq/cloudassembly.conf";
 
     /// <summary>The broker k8s/ deploys, so local runs and clusters speak to the same RabbitMQ.</summary>
-    public const string ImageTag = "3.13-management";
+    public const string ImageTag = "4.2.9-management";
 
     public static IResourceBuilder<IResourceWithConnectionString> AddMessageBroker(
         this IDistributedApplicationBuilder builder, string name, InfrastructureOptions options, bool containers) =>

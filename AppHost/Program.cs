@@ -14,10 +14,13 @@ var rabbitmq = builder.AddMessageBroker("rabbitmq", infrastructure, containers);
 var blobs = builder.AddBlobStorage("blobs", infrastructure, containers);
 
 builder.AddCloudAssemblyService<Projects.CloudAssembly_DataPrep>("data-prep", rabbitmq, blobs);
-builder.AddCloudAssemblyService<Projects.CloudAssembly_Assembler>("assembler", rabbitmq, blobs)
+var assembler = builder.AddCloudAssemblyService<Projects.CloudAssembly_Assembler>("assembler", rabbitmq, blobs)
     .WithConfigurationSection(builder.Configuration, "Assembler");
 builder.AddCloudAssemblyService<Projects.CloudAssembly_Trainer>("trainer", rabbitmq, blobs)
     .WithConfigurationSection(builder.Configuration, "Trainer")
     .WithTrainerReplicas(builder.Configuration.GetValue("Trainers", 2), infrastructure);
+
+builder.RestartServicesThatExit("data-prep", "assembler", "trainer");
+builder.PrintCliEnvironmentWhenReady(assembler, rabbitmq, blobs, infrastructure);
 
 builder.Build().Run();

@@ -6,22 +6,23 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using CloudAssembly.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every CloudAssembly service shares (as in dotnet/eShop): OpenTelemetry logs, metrics and traces — ASP.NET Core,
-/// HttpClient, runtime, MassTransit, the Azure SDK and our own <c>CloudAssembly</c> source and meter — exported over OTLP
-/// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; health checks; service discovery and resilient HttpClients.
+/// HttpClient, runtime, MassTransit and our own <c>CloudAssembly</c> source and meter, traces as <see cref="RunTracing"/>
+/// shapes them — exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, under the service's name (Aspire's
+/// <c>OTEL_SERVICE_NAME</c>, else the application's); health checks; service discovery and resilient HttpClients.
 /// </summary>
 public static class Extensions
 {
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
-
-    /// <summary>The span and meter names beside ASP.NET Core's and HttpClient's.</summary>
-    public static readonly string[] Sources = ["MassTransit", "CloudAssembly", "Azure.*"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -38,25 +39,25 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        var blobDetail = builder.Configuration.GetValue<bool>(RunTracing.BlobDetailSetting);
         // The Azure SDK only emits spans (blob uploads, conditional writes) when this switch is on.
-        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", blobDetail);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
         builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName, autoGenerateServiceInstanceId: false))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("MassTransit", "CloudAssembly"))
             .WithTracing(tracing => tracing
-                .SetSampler(new AlwaysOnSampler())
-                .AddSource(Sources)
+                .AddRunTracing(blobDetail)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                    !context.Request.Path.StartsWithSegments(HealthPath) && !context.Request.Path.StartsWithSegments(AlivePath))
-                .AddHttpClientInstrumentation());
+                    !context.Request.Path.StartsWithSegments(HealthPath) && !context.Request.Path.StartsWithSegments(AlivePath)));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;

@@ -1,27 +1,39 @@
 using System.CommandLine;
+using System.Diagnostics;
+using CloudAssembly.Orchestration.Client;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
-using CloudAssembly.Orchestration.Telemetry;
 using CloudAssembly.Storage;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace CloudAssembly.Cli;
 
 /// <summary>
-/// The CLI's connection to a cluster: the broker (<c>--broker</c> or <c>CLOUDASSEMBLY_BROKER</c>, an amqp:// URI) and
-/// the blob storage (<c>--store</c> or <c>CLOUDASSEMBLY_STORE</c>, with <c>--container</c>). Traces go to OTLP when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, so a submit is the root span of its run's trace.
+/// The CLI's connection to a cluster, from options or from the environment the AppHost prints on start-up (the same
+/// for a Kubernetes cluster behind a port-forward): <c>CLOUDASSEMBLY_BROKER</c>, <c>CLOUDASSEMBLY_STORE</c>,
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (then a submit is the root span of its run's trace) and
+/// <c>CLOUDASSEMBLY_DASHBOARD</c> (then <c>submit</c> prints the link to that trace).
 /// </summary>
 public sealed class ClusterClient : IAsyncDisposable
 {
-    public static readonly Option<string?> Broker = new("--broker") { Description = "RabbitMQ URI, amqp://user:pass@host:5672/vhost (or CLOUDASSEMBLY_BROKER)." };
-    public static readonly Option<string?> Store = new("--store") { Description = "Blob storage: an Azure connection string, UseDevelopmentStorage=true, or a folder (or CLOUDASSEMBLY_STORE)." };
+    public const string BrokerVariable = "CLOUDASSEMBLY_BROKER";
+    public const string StoreVariable = "CLOUDASSEMBLY_STORE";
+    public const string DashboardVariable = "CLOUDASSEMBLY_DASHBOARD";
+    public const string ServiceName = "cloudassembly";
+
+    public static readonly Option<string?> Broker = new("--broker") { Description = $"RabbitMQ URI, amqp://user:pass@host:5672/vhost (default: ${BrokerVariable})." };
+    public static readonly Option<string?> Store = new("--store") { Description = $"Blob storage: an Azure connection string, UseDevelopmentStorage=true, or a folder (default: ${StoreVariable})." };
     public static readonly Option<string> Container = new("--container") { Description = "Blob container.", DefaultValueFactory = _ => "cloudassembly" };
+
+    public static readonly ActivitySource Source = new("CloudAssembly.Cli");
+
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(2);
 
     private readonly IHost host;
 
@@ -33,18 +45,31 @@ public sealed class ClusterClient : IAsyncDisposable
 
     public IBlobStore Blobs => host.Services.GetRequiredService<IBlobStore>();
 
+    private static bool ExportsTraces => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+
+    /// <summary>The Aspire dashboard's page of a trace, when the environment names the dashboard and traces go to it.</summary>
+    public static string? TraceLink(ActivityTraceId trace) =>
+        ExportsTraces && Environment.GetEnvironmentVariable(DashboardVariable) is { Length: > 0 } dashboard
+            ? $"{dashboard.TrimEnd('/')}/traces/detail/{trace}"
+            : null;
+
     public static async Task<ClusterClient> ConnectAsync(ParseResult parse, bool needsBroker)
     {
-        var broker = parse.GetValue(Broker) ?? Environment.GetEnvironmentVariable("CLOUDASSEMBLY_BROKER");
-        var store = parse.GetValue(Store) ?? Environment.GetEnvironmentVariable("CLOUDASSEMBLY_STORE")
-            ?? throw new ArgumentException("Blob storage is not given: pass --store or set CLOUDASSEMBLY_STORE.");
+        var broker = parse.GetValue(Broker) ?? Environment.GetEnvironmentVariable(BrokerVariable);
+        var store = parse.GetValue(Store) ?? Environment.GetEnvironmentVariable(StoreVariable)
+            ?? throw new ArgumentException($"Blob storage is not given: pass --store or set {StoreVariable} (the AppHost prints the line to paste).");
         if (needsBroker && broker is null)
-            throw new ArgumentException("The broker is not given: pass --broker amqp://user:pass@host:5672/vhost or set CLOUDASSEMBLY_BROKER.");
+            throw new ArgumentException($"The broker is not given: pass --broker amqp://user:pass@host:5672/vhost or set {BrokerVariable} (the AppHost prints the line to paste).");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
         builder.Services.AddCloudAssembly(new BlobLocation(store, parse.GetValue(Container)!), broker);
-        var tracing = builder.Services.AddOpenTelemetry().WithTracing(t => t.AddSource(CloudAssemblyTelemetry.TraceSources).AddSource(Submit.Name));
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        // The CLI's own span and MassTransit's send under it carry the run's trace into the cluster; what the CLI
+        // receives while it watches (every event of the run) stays out of that trace.
+        var tracing = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? ServiceName, autoGenerateServiceInstanceId: false))
+            .WithTracing(t => t.SetSampler(new CommandSampler()).AddSource(Source.Name, "MassTransit"));
+        if (ExportsTraces)
             tracing.UseOtlpExporter();
         var host = builder.Build();
         if (needsBroker)
@@ -52,11 +77,10 @@ public sealed class ClusterClient : IAsyncDisposable
         return new ClusterClient(host);
     }
 
-    public static readonly System.Diagnostics.ActivitySource Submit = new("CloudAssembly.Cli");
-
     public async ValueTask DisposeAsync()
     {
-        await host.StopAsync();
+        using var patience = new CancellationTokenSource(StopPatience);
+        await host.StopAsync(patience.Token);
         host.Dispose();
     }
 }

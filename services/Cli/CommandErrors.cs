@@ -1,40 +1,59 @@
+using System.Runtime.InteropServices;
 using CloudAssembly.Data.Images;
 using CloudAssembly.Model;
 using CloudAssembly.Storage;
+using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Engine;
 
 namespace CloudAssembly.Cli;
 
 /// <summary>
 /// Runs a command body and turns what a user can cause (a wrong flag, a missing path, a checkpoint of another model,
-/// a diverging loss) into one line on stderr and exit code 2, without a stack trace. Ctrl+C stops at the next step.
+/// a diverging loss) into one line on stderr and exit code 2, without a stack trace. Ctrl+C and SIGTERM cancel the
+/// body; it gets the <see cref="Interruption"/>'s grace to finish, then the command says what became of the work and
+/// exits with 130 whether the body has returned or not.
 /// </summary>
 public static class CommandErrors
 {
     public const int UserError = 2;
     public const int Cancelled = 130;
 
-    public static int Run(Func<CancellationToken, int> body)
+    public static int Run(Func<CancellationToken, int> body) =>
+        Run(ct => Task.FromResult(body(ct)), Interruption.KeepsCheckpoints);
+
+    public static int Run(Func<CancellationToken, Task<int>> body, Interruption interruption)
     {
         using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             cancellation.Cancel();
-        };
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var work = Task.Run(() => body(cancellation.Token));
         try
         {
-            return body(cancellation.Token);
+            Task.WaitAny([work], cancellation.Token);
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled: the last epoch checkpoint is kept; run the same command again to resume.");
+            Task.WaitAny([work], interruption.Grace);
+        }
+        if (cancellation.IsCancellationRequested && (!work.IsCompleted || work.IsCanceled || work.Exception?.InnerException is OperationCanceledException))
+        {
+            Console.Error.WriteLine(interruption.Message);
             return Cancelled;
+        }
+        try
+        {
+            return work.GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ArgumentException or CheckpointMismatchException or FileNotFoundException
                                       or DirectoryNotFoundException or InvalidDataException or NotSupportedException
                                       or NonFiniteLossException or CorruptImageException or InvalidOperationException
-                                      or BlobStoreException)
+                                      or BlobStoreException or DllNotFoundException or TimeoutException
+                                      or ReplicaDriftException or RankFailedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;

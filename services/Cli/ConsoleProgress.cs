@@ -31,7 +31,7 @@ public sealed class ConsoleProgress
                     Close();
                     Console.WriteLine($"{c.Phase,-6} epoch {c.Log.Epoch + 1}/{c.Epochs} done: train loss {c.Log.TrainLoss:F4}  " +
                         $"top-1 {c.Log.TestAcc1:F2}%  top-5 {c.Log.TestAcc5:F2}%  test loss {c.Log.TestLoss:F4}  " +
-                        $"{c.Log.EpochSeconds:F1} s  {c.Log.TrainImagesPerSecond:F0} img/s");
+                        $"{c.Log.EpochSeconds:F1} s  {c.Log.TrainImagesPerSecond:F0} img/s  max accuracy {c.MaxAcc1:F2}%");
                     break;
                 case PhaseMessage m:
                     Close();

@@ -19,6 +19,8 @@ namespace CloudAssembly.Cli;
 /// </summary>
 public static class EmbeddedRun
 {
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(3);
+
     public static async Task<object> RunAsync(RunSpec spec, string runId, string storeFolder, string device, string? libtorch,
         Action<object> onEvent, CancellationToken ct)
     {
@@ -26,6 +28,7 @@ public static class EmbeddedRun
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Error);
+        builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
         builder.Services.AddCloudAssembly(new BlobLocation(storeFolder), rabbitUri: null, bus => bus
             .AddAssembler(new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2), LeaseTimeout = TimeSpan.FromSeconds(20) })
             .AddTrainer(new TrainerOptions
@@ -50,7 +53,9 @@ public static class EmbeddedRun
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            // Every finished epoch is already stored; a stop only waits for a short while on what is in flight.
+            using var patience = new CancellationTokenSource(StopPatience);
+            await host.StopAsync(patience.Token);
         }
     }
 }

@@ -9,6 +9,7 @@ var root = new RootCommand("cloudassembly: Deep Model Assembling for vision tran
     TrainCommand.Create(),
     BenchCommand.Create(),
     DatasetCommand.Create(),
+    SpecCommand.Create(),
     SubmitCommand.Create(),
     StatusCommand.Create(),
     WatchCommand.Create(),

@@ -10,6 +10,11 @@ public static class ModelCatalog
 
     private static readonly IReadOnlyDictionary<string, Shape> Shapes = new Dictionary<string, Shape>
     {
+        // DeiT's names (models.py); the official main.py's default --model is deit_base_patch16_224.
+        ["deit_tiny_patch16_224"] = new(224, 16, 3, 192, 3, true, 1e-6, 12),
+        ["deit_small_patch16_224"] = new(224, 16, 3, 384, 6, true, 1e-6, 12),
+        ["deit_base_patch16_224"] = new(224, 16, 3, 768, 12, true, 1e-6, 12),
+        ["deit_base_patch16_384"] = new(384, 16, 3, 768, 12, true, 1e-6, 12),
         ["vit_base_patch16_224"] = new(224, 16, 3, 768, 12, true, 1e-6, 12),
         ["vit_base_patch16_384"] = new(384, 16, 3, 768, 12, true, 1e-6, 12),
         ["vit_large_patch16_224"] = new(224, 16, 3, 1024, 16, true, 1e-6, 24),

@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace CloudAssembly.Model;
 
 /// <summary>
@@ -22,6 +24,17 @@ public sealed record VitConfig(
     public int NumStages => DividedDepths.Count;
     public int NumPatches => (ImageSize / PatchSize) * (ImageSize / PatchSize);
     public int HiddenDim => (int)(EmbedDim * MlpRatio);
+
+    /// <summary>
+    /// Each block's stochastic-depth rate, linear from 0 to <see cref="DropPathRate"/> over the network being built (in
+    /// MT: over the hybrid). Computed as the official code does, by a float32 <c>torch.linspace</c>, so the rates
+    /// are the same floats (0.1 / 5 is 0.0199999995, not 0.02).
+    /// </summary>
+    public IReadOnlyList<double> DropPathRates()
+    {
+        using var rates = torch.linspace(0.0, DropPathRate, Depth, dtype: torch.ScalarType.Float32);
+        return [.. rates.data<float>().ToArray().Select(r => (double)r)];
+    }
 
     /// <summary>The global block indices that stage <paramref name="stage"/> owns.</summary>
     public Range StageBlocks(int stage)

@@ -17,7 +17,7 @@ public sealed class RunReportPublisher(IBlobStore store)
         foreach (var (phase, state) in run.Phases)
         {
             if (state.Metrics is { } metrics)
-                phases.Add(new PhaseRecord(phase, state.StartedAt, state.CompletedAt, metrics, await ReadLogAsync(run.RunId, phase, ct)));
+                phases.Add(new PhaseRecord(phase, state.StartedAt, state.CompletedAt, metrics, await ReadLogAsync(BlobLayout.Log(run.RunId, phase, state.Attempt), ct)));
         }
         var report = RunReportBuilder.Build(run.RunId, run.Spec, run.Metrics!, phases);
         // The file names are the writer's; report.html among them is where BlobLayout.Report points.
@@ -29,12 +29,12 @@ public sealed class RunReportPublisher(IBlobStore store)
         return BlobLayout.Report(run.RunId);
     }
 
-    private async Task<IReadOnlyList<EpochLog>> ReadLogAsync(string runId, string phase, CancellationToken ct)
+    /// <summary>The log.txt of the attempt that completed the phase; the final evaluation keeps none.</summary>
+    private async Task<IReadOnlyList<EpochLog>> ReadLogAsync(string log, CancellationToken ct)
     {
-        // Only training phases keep a log.txt; the final evaluation has none.
-        if (await store.TryGetPropertiesAsync(BlobLayout.Log(runId, phase), ct) is null)
+        if (await store.TryGetPropertiesAsync(log, ct) is null)
             return [];
-        await using var content = await store.GetAsync(BlobLayout.Log(runId, phase), ct);
+        await using var content = await store.GetAsync(log, ct);
         using var reader = new StreamReader(content.Content);
         return PhaseRecord.ParseLog(await reader.ReadToEndAsync(ct));
     }

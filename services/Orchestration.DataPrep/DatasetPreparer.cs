@@ -14,9 +14,9 @@ namespace CloudAssembly.Orchestration.DataPrep;
 /// </summary>
 public sealed class DatasetPreparer(BlobLocation blobs, ILogger<DatasetPreparer> log)
 {
-    public async Task<DatasetReady> PrepareAsync(PrepareDataset request, CancellationToken ct)
+    public async Task<DatasetReady> PrepareAsync(PrepareDataset request, string? traceParent, CancellationToken ct)
     {
-        using var activity = CloudAssemblyTelemetry.StartRunActivity("prepare dataset", request.RunId, null);
+        using var activity = CloudAssemblyTelemetry.StartRunActivity("prepare dataset", request.RunId, traceParent);
         activity?.SetTag("cloudassembly.dataset", $"{request.Name}/{request.Version}");
         if (DatasetCatalog.IsShards(request.DataSet))
         {

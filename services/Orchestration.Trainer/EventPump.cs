@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using CloudAssembly.Orchestration.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -8,8 +9,8 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// <summary>
 /// Sends a phase's events without ever holding up training: progress goes through a small queue that drops the oldest
 /// when the broker is slow or away (a newer heartbeat replaces it), while <see cref="SendAsync"/> retries until the
-/// broker takes the message (a completion must not be lost to a broker restart). Each message is sent inside the
-/// phase's span, so it stays in the run's trace.
+/// broker takes the message (a completion must not be lost to a broker restart). Events are sent inside the phase's
+/// span, so they stay in the run's trace; progress stays out of it.
 /// </summary>
 public sealed class EventPump : IAsyncDisposable
 {
@@ -55,7 +56,9 @@ public sealed class EventPump : IAsyncDisposable
             {
                 try
                 {
-                    await PublishInSpan(message, stop.Token);
+                    // Progress is many small messages: metrics and the live view carry it, the run's trace does not.
+                    using var outside = CloudAssemblyTelemetry.OutsideRunTraces("phase progress");
+                    await bus.Publish(message, message.GetType(), stop.Token);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

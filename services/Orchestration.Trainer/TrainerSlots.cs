@@ -1,3 +1,5 @@
+using CloudAssembly.Orchestration.Telemetry;
+
 namespace CloudAssembly.Orchestration.Trainer;
 
 /// <summary>
@@ -6,7 +8,14 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// </summary>
 public sealed class TrainerSlots(TrainerOptions options) : IDisposable
 {
-    private readonly SemaphoreSlim free = new(options.Slots, options.Slots);
+    private readonly SemaphoreSlim free = CountSlots(options);
+
+    private static SemaphoreSlim CountSlots(TrainerOptions options)
+    {
+        var free = new SemaphoreSlim(options.Slots, options.Slots);
+        CloudAssemblyTelemetry.ObserveUtilisation(options.Name, () => 1 - (double)free.CurrentCount / options.Slots);
+        return free;
+    }
 
     public async Task<IDisposable?> TryTakeAsync(CancellationToken ct)
     {

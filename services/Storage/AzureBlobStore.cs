@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Core;
+using Azure.Identity;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -19,6 +20,12 @@ public sealed class AzureBlobStore(BlobContainerClient container, BlobTransferOp
 
     public AzureBlobStore(string connectionString, string containerName, BlobTransferOptions? transfer = null)
         : this(new BlobServiceClient(connectionString, ClientOptions()).GetBlobContainerClient(containerName), transfer)
+    {
+    }
+
+    /// <summary>The account at <paramref name="accountUrl"/>, signed in with whatever identity the environment offers and never a key.</summary>
+    public AzureBlobStore(Uri accountUrl, string containerName, BlobTransferOptions? transfer = null)
+        : this(new BlobServiceClient(accountUrl, new DefaultAzureCredential(), ClientOptions()).GetBlobContainerClient(containerName), transfer)
     {
     }
 

@@ -9,13 +9,15 @@ public static partial class BlobStores
 
     /// <summary>
     /// Opens a store from one connection setting: <c>UseDevelopmentStorage=true</c> (Azurite on 127.0.0.1:10000) or any
-    /// Azure Storage connection string gives an <see cref="AzureBlobStore"/> on <paramref name="container"/>;
+    /// Azure Storage connection string gives an <see cref="AzureBlobStore"/> on <paramref name="container"/>; an account
+    /// URL (<c>https://ACCOUNT.blob.core.windows.net</c>) gives one signed in with <c>DefaultAzureCredential</c>
+    /// (Workload Identity on Kubernetes, managed identity, <c>az login</c>), so no key is configured anywhere;
     /// <c>file:///abs/path</c> or a plain folder path gives a <see cref="FolderBlobStore"/> rooted at
     /// <c>{path}/{container}</c>, so one folder holds separate containers just as one account does.
     /// </summary>
     public static IBlobStore Open(string connection, string container = "cloudassembly", BlobTransferOptions? transfer = null)
     {
-        const string Expected = "expected UseDevelopmentStorage=true, an Azure Storage connection string, file:///absolute/path or a folder path";
+        const string Expected = "expected UseDevelopmentStorage=true, an Azure Storage connection string, an https:// account URL, file:///absolute/path or a folder path";
         if (string.IsNullOrWhiteSpace(connection))
             throw new ArgumentException($"The blob connection is empty: {Expected}.", nameof(connection));
         if (!ContainerName().IsMatch(container))
@@ -31,6 +33,13 @@ public static partial class BlobStores
         }
         if (IsAzureConnectionString(text))
             return new AzureBlobStore(text, container, transfer);
+        if (Uri.TryCreate(text, UriKind.Absolute, out var account) && account.Scheme == Uri.UriSchemeHttps)
+        {
+            // A SAS or a path would be silently dropped or misread as the container: the URL names the account only.
+            if (account.AbsolutePath != "/" || account.Query.Length > 0)
+                throw new ArgumentException($"The blob account URL '{account.GetLeftPart(UriPartial.Path)}' must name the account only, like https://ACCOUNT.blob.core.windows.net; the container comes from Storage:Container.", nameof(connection));
+            return new AzureBlobStore(account, container, transfer);
+        }
         // Never echo something that looks like a connection string: it may carry an account key.
         if (text.Contains('=') || text.Contains(';'))
             throw new ArgumentException($"The blob connection looks like a connection string but names no storage account or endpoint: {Expected}.", nameof(connection));

@@ -54,6 +54,55 @@ public sealed class AppHostTests(ITestOutputHelper output)
         Assert.Equal(
             ["CloudAssembly.Assembler", "CloudAssembly.DataPrep", "CloudAssembly.Trainer", "CloudAssembly.Trainer"],
             await BrokerConnectionsAsync(host.ManagementPort, expected: 4, ct));
+
+        // What the AppHost prints for the CLI, with this start's real values.
+        var cliEnvironment = await File.ReadAllLinesAsync(Path.Combine(host.DataFolder, CliEnvironment.FileName), ct);
+        Assert.Contains($"export CLOUDASSEMBLY_BROKER='{rabbit}'", cliEnvironment);
+        Assert.Contains($"export CLOUDASSEMBLY_STORE='{blobs}'", cliEnvironment);
+    }
+
+    [Fact]
+    public async Task A_trainer_replica_whose_process_dies_is_started_again()
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var ct = guard.Token;
+        await using var host = await LocalAppHost.StartAsync(trainers: 2, Resources, ct);
+        var trainer = (await host.WaitUntilEveryInstanceIsUpAsync(ct)).First(e => e.Resource.Name == "trainer").ResourceId;
+        var process = host.ProcessId(trainer) ?? throw new InvalidOperationException($"{trainer} has no process id: {host.Describe()}");
+        var starts = host.Starts(trainer);
+
+        // DCP starts a project as `dotnet run`; the trainer itself is its child, and a crash is that process dying.
+        var service = ChildProcesses(process).Single();
+        output.WriteLine($"{trainer}: `dotnet run` {process}, trainer process {service}");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", service]))
+        {
+            await kill.WaitForExitAsync(ct);
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        await host.WaitUntilRunningAgainAsync(trainer, starts, ct);
+        Assert.NotEqual(process, host.ProcessId(trainer));
+        output.WriteLine(host.Describe());
+    }
+
+    private static IEnumerable<string> ChildProcesses(string parent) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(id => id!.All(char.IsAsciiDigit) && ParentOf(id!) == parent)
+            .Select(id => id!);
+
+    private static string? ParentOf(string process)
+    {
+        try
+        {
+            // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{process}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static string Environment(ResourceEvent instance, string name) =>

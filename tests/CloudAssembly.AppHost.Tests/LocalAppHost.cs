@@ -17,6 +17,7 @@ public sealed class LocalAppHost : IAsyncDisposable
     private readonly DirectoryInfo data;
     private readonly CancellationTokenSource stopWatching = new();
     private readonly ConcurrentDictionary<string, ResourceEvent> latest = new();
+    private readonly ConcurrentDictionary<string, int> starts = new();
     private readonly TaskCompletionSource everyInstanceUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IReadOnlyDictionary<string, int> expectedInstances = new Dictionary<string, int>();
     private Task watching = Task.CompletedTask;
@@ -30,6 +31,7 @@ public sealed class LocalAppHost : IAsyncDisposable
     }
 
     public DistributedApplication App { get; }
+    public string DataFolder => data.FullName;
     public int RabbitPort { get; }
     public int ManagementPort { get; }
 
@@ -81,6 +83,27 @@ public sealed class LocalAppHost : IAsyncDisposable
         return [.. latest.Values.Where(e => expectedInstances.ContainsKey(e.Resource.Name) && IsUp(e))];
     }
 
+    /// <summary>The process id DCP reports for an instance.</summary>
+    public string? ProcessId(string resourceId) =>
+        latest.TryGetValue(resourceId, out var e) ? e.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value?.ToString() : null;
+
+    /// <summary>How many times the instance has entered the Running state so far.</summary>
+    public int Starts(string resourceId) => starts.GetValueOrDefault(resourceId);
+
+    /// <summary>Waits until the instance has started again after <paramref name="startsBefore"/> starts and is healthy.</summary>
+    public async Task WaitUntilRunningAgainAsync(string resourceId, int startsBefore, CancellationToken ct)
+    {
+        try
+        {
+            while (!(Starts(resourceId) > startsBefore && latest.TryGetValue(resourceId, out var e) && IsUp(e)))
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{resourceId} did not run again: {Describe()}");
+        }
+    }
+
     public string Describe() => string.Join("; ", latest.Values.OrderBy(e => e.ResourceId)
         .Select(e => $"{e.ResourceId} {e.Snapshot.State?.Text ?? "no state"} {e.Snapshot.HealthStatus?.ToString() ?? "no health"}"));
 
@@ -96,6 +119,9 @@ public sealed class LocalAppHost : IAsyncDisposable
         {
             await foreach (var e in notifications.WatchAsync(stopWatching.Token))
             {
+                var wasRunning = latest.TryGetValue(e.ResourceId, out var before) && before.Snapshot.State?.Text == KnownResourceStates.Running;
+                if (e.Snapshot.State?.Text == KnownResourceStates.Running && !wasRunning)
+                    starts.AddOrUpdate(e.ResourceId, 1, (_, n) => n + 1);
                 latest[e.ResourceId] = e;
                 if (expectedInstances.All(x => latest.Values.Count(v => v.Resource.Name == x.Key && IsUp(v)) == x.Value))
                     everyInstanceUp.TrySetResult();

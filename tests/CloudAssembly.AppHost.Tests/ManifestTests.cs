@@ -18,7 +18,7 @@ public sealed class ManifestTests
 
         var rabbitmq = resources.GetProperty("rabbitmq");
         Assert.Equal("container.v0", Type(rabbitmq));
-        Assert.Equal("docker.io/library/rabbitmq:3.13-management", rabbitmq.GetProperty("image").GetString());
+        Assert.Equal("docker.io/library/rabbitmq:4.2.9-management", rabbitmq.GetProperty("image").GetString());
         Assert.StartsWith("amqp://", rabbitmq.GetProperty("connectionString").GetString());
         Assert.Contains(rabbitmq.GetProperty("bindMounts").EnumerateArray(), m =>
             m.GetProperty("target").GetString() == "/etc/rabbitmq/conf.d/90-cloudassembly.conf"

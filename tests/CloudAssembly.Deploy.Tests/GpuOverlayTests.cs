@@ -4,6 +4,8 @@ namespace CloudAssembly.Deploy.Tests;
 
 public sealed class GpuOverlayTests
 {
+    private static readonly string[] Services = ["assembler", "data-prep", "trainer"];
+
     private static IReadOnlyList<object> Objects => RenderedOverlays.Objects(RenderedOverlays.Gpu);
 
     [KubectlFact]
@@ -13,7 +15,6 @@ public sealed class GpuOverlayTests
         var pod = trainer.Spec.Template.Spec;
         var container = Manifests.Container(trainer);
 
-        Assert.Equal(4, trainer.Spec.Replicas);
         Assert.Equal("1", Manifests.Quantity(container.Resources.Limits, "nvidia.com/gpu"));
         Assert.Contains(pod.Tolerations, t => t.Key == "nvidia.com/gpu" && t.Effect == "NoSchedule" && t.OperatorProperty == "Exists");
         Assert.Equal("true", pod.NodeSelector["nvidia.com/gpu.present"]);
@@ -41,12 +42,28 @@ public sealed class GpuOverlayTests
     }
 
     [KubectlFact]
-    public void Secrets_are_left_to_the_cluster_operator()
+    public void Services_reach_blob_storage_by_account_url_through_workload_identity()
     {
-        var referenced = Manifests.Workloads(Objects).SelectMany(w => w.Template.Spec.Containers).SelectMany(c => c.Env ?? [])
-            .Select(e => e.ValueFrom?.SecretKeyRef?.Name).OfType<string>().Distinct().Order();
+        foreach (var name in Services)
+        {
+            var deployment = Manifests.Deployment(Objects, name);
+            var account = Objects.OfType<V1ServiceAccount>().Single(a => a.Metadata.Name == deployment.Spec.Template.Spec.ServiceAccountName);
+            var container = Manifests.Container(deployment);
+            var config = Objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == container.EnvFrom.Single().ConfigMapRef.Name);
 
-        Assert.Empty(Objects.OfType<V1Secret>());
-        Assert.Equal(["blob-storage", "rabbitmq"], referenced);
+            Assert.Equal("true", deployment.Spec.Template.Metadata.Labels["azure.workload.identity/use"]);
+            Assert.Matches("^[0-9a-f-]{36}$", account.Metadata.Annotations["azure.workload.identity/client-id"]);
+            Assert.DoesNotContain(container.Env, e => e.Name == "ConnectionStrings__blobs");
+            Assert.StartsWith("https://", config.Data["ConnectionStrings__blobs"]);
+        }
+    }
+
+    [KubectlFact]
+    public void Broker_passwords_come_from_the_secret_the_operator_creates()
+    {
+        var referenced = Manifests.Workloads(Objects).SelectMany(w => Manifests.AllContainers(w.Template.Spec)).SelectMany(c => c.Env ?? [])
+            .Select(e => e.ValueFrom?.SecretKeyRef?.Name).OfType<string>().Distinct();
+
+        Assert.Equal(["rabbitmq-users"], referenced);
     }
 }

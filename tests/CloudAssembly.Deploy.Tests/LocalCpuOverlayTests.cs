@@ -8,13 +8,12 @@ public sealed class LocalCpuOverlayTests
     private static IReadOnlyList<object> Objects => RenderedOverlays.Objects(RenderedOverlays.LocalCpu);
 
     [KubectlFact]
-    public void Two_trainers_train_on_the_cpu_without_any_gpu_or_gpu_pool()
+    public void Trainers_train_on_the_cpu_without_any_gpu_or_gpu_pool()
     {
         var trainer = Manifests.Deployment(Objects, "trainer");
         var pod = trainer.Spec.Template.Spec;
         var container = Manifests.Container(trainer);
 
-        Assert.Equal(2, trainer.Spec.Replicas);
         Assert.Equal("cpu", Manifests.Env(container, "Trainer__Device"));
         Assert.Null(Manifests.Quantity(container.Resources.Limits, "nvidia.com/gpu"));
         Assert.Null(Manifests.Quantity(container.Resources.Requests, "nvidia.com/gpu"));
@@ -40,6 +39,16 @@ public sealed class LocalCpuOverlayTests
         var azurite = Manifests.Deployment(Objects, "azurite");
         Assert.Contains("--skipApiVersionCheck", Manifests.Container(azurite).Args);
         Assert.Contains(Objects.OfType<V1Service>(), s => s.Metadata.Name == "azurite" && s.Spec.Ports.Any(p => p.Port == 10000));
+    }
+
+    [KubectlFact]
+    public void Keda_reads_the_queue_with_the_password_the_broker_loads_for_its_user()
+    {
+        var users = Objects.OfType<V1Secret>().Single(s => s.Metadata.Name == "rabbitmq-users").Data;
+        var url = new Uri(Encoding.UTF8.GetString(users["keda-url"]));
+
+        Assert.Equal($"keda:{Encoding.UTF8.GetString(users["keda"])}", url.UserInfo);
+        Assert.Equal(("rabbitmq.cloudassembly.svc.cluster.local", 15672), (url.Host, url.Port));
     }
 
     [KubectlFact]

@@ -1,3 +1,4 @@
+using CloudAssembly.Deploy.Tests.Keda;
 using k8s;
 using k8s.Models;
 
@@ -6,7 +7,13 @@ namespace CloudAssembly.Deploy.Tests;
 /// <summary>Kubernetes objects read with KubernetesClient's strict loader (unknown fields are errors), and what the checks ask of them.</summary>
 public static class Manifests
 {
-    public static IReadOnlyList<object> Load(string yaml) => KubernetesYaml.LoadAllFromString(yaml, strict: true);
+    private static readonly Dictionary<string, Type> KedaTypes = new()
+    {
+        ["keda.sh/v1alpha1/ScaledObject"] = typeof(ScaledObject),
+        ["keda.sh/v1alpha1/TriggerAuthentication"] = typeof(TriggerAuthentication),
+    };
+
+    public static IReadOnlyList<object> Load(string yaml) => KubernetesYaml.LoadAllFromString(yaml, KedaTypes, strict: true);
 
     /// <summary>Every YAML file that holds whole objects: not kustomization.yaml, not the overlays' partial patches.</summary>
     public static IEnumerable<string> ObjectFiles() =>
@@ -18,6 +25,10 @@ public static class Manifests
     public static IEnumerable<(V1ObjectMeta Owner, V1PodTemplateSpec Template)> Workloads(IEnumerable<object> objects) =>
         objects.OfType<V1Deployment>().Select(d => (d.Metadata, d.Spec.Template))
             .Concat(objects.OfType<V1StatefulSet>().Select(s => (s.Metadata, s.Spec.Template)));
+
+    /// <summary>Init and regular containers: Pod Security applies to both (a template holds no ephemeral containers).</summary>
+    public static IEnumerable<V1Container> AllContainers(V1PodSpec pod) =>
+        (pod.InitContainers ?? []).Concat(pod.Containers);
 
     public static V1Deployment Deployment(IEnumerable<object> objects, string name) =>
         objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == name);

@@ -16,31 +16,14 @@ public sealed class RenderedOverlayTests
         var objects = RenderedOverlays.Objects(overlay).Cast<IKubernetesObject<V1ObjectMeta>>().ToList();
 
         Assert.Contains(objects, o => o is V1Namespace { Metadata.Name: "cloudassembly" });
-        Assert.All(objects.Where(o => o is not V1Namespace), o => Assert.Equal("cloudassembly", o.Metadata.NamespaceProperty));
+        Assert.All(objects.Where(o => o is not (V1Namespace or V1PriorityClass)), o => Assert.Equal("cloudassembly", o.Metadata.NamespaceProperty));
         Assert.All(objects, o => Assert.Equal("cloudassembly", o.Metadata.Labels["app.kubernetes.io/part-of"]));
     }
 
     [KubectlTheory]
     [InlineData(RenderedOverlays.LocalCpu)]
     [InlineData(RenderedOverlays.Gpu)]
-    public void Every_workload_container_requests_cpu_and_memory_and_is_probed(string overlay)
-    {
-        var containers = Manifests.Workloads(RenderedOverlays.Objects(overlay)).SelectMany(w => w.Template.Spec.Containers).ToList();
-
-        Assert.NotEmpty(containers);
-        Assert.All(containers, c =>
-        {
-            Assert.NotNull(Manifests.Quantity(c.Resources?.Requests, "cpu"));
-            Assert.NotNull(Manifests.Quantity(c.Resources?.Requests, "memory"));
-            Assert.NotNull(c.LivenessProbe);
-            Assert.NotNull(c.ReadinessProbe);
-        });
-    }
-
-    [KubectlTheory]
-    [InlineData(RenderedOverlays.LocalCpu)]
-    [InlineData(RenderedOverlays.Gpu)]
-    public void Every_service_probes_alive_and_health_and_gets_its_broker_storage_and_collector(string overlay)
+    public void Every_service_probes_alive_and_health_and_gets_its_storage_and_collector(string overlay)
     {
         var objects = RenderedOverlays.Objects(overlay);
         foreach (var name in ServiceDeployments)
@@ -50,16 +33,10 @@ public sealed class RenderedOverlayTests
             Assert.Equal(("/health", "http"), (container.ReadinessProbe.HttpGet.Path, container.ReadinessProbe.HttpGet.Port.Value));
             Assert.Contains(container.Ports, p => p.Name == "http" && p.ContainerPort == 8080);
 
-            var env = container.Env.Select(e => e.Name).ToList();
-            // $(VAR) in a value expands only variables defined before it.
-            Assert.True(env.IndexOf("RABBITMQ_USERNAME") < env.IndexOf("ConnectionStrings__rabbit")
-                && env.IndexOf("RABBITMQ_PASSWORD") < env.IndexOf("ConnectionStrings__rabbit"), $"{name}: the broker credentials come after the URI.");
-            Assert.Equal("amqp://$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@rabbitmq:5672/", Manifests.Env(container, "ConnectionStrings__rabbit"));
-            Assert.Equal("connection-string", container.Env.Single(e => e.Name == "ConnectionStrings__blobs").ValueFrom.SecretKeyRef.Key);
-
             var config = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == container.EnvFrom.Single().ConfigMapRef.Name);
             Assert.StartsWith("http", config.Data["OTEL_EXPORTER_OTLP_ENDPOINT"]);
             Assert.Equal("cloudassembly", config.Data["Storage__Container"]);
+            Assert.True(config.Data.ContainsKey("ConnectionStrings__blobs") || container.Env.Any(e => e.Name == "ConnectionStrings__blobs"), $"{name} has no blob store.");
         }
     }
 
@@ -68,7 +45,7 @@ public sealed class RenderedOverlayTests
     [InlineData(RenderedOverlays.Gpu)]
     public void Every_image_is_pinned_to_a_tag_or_digest(string overlay)
     {
-        var images = Manifests.Workloads(RenderedOverlays.Objects(overlay)).SelectMany(w => w.Template.Spec.Containers).Select(c => c.Image);
+        var images = Manifests.Workloads(RenderedOverlays.Objects(overlay)).SelectMany(w => Manifests.AllContainers(w.Template.Spec)).Select(c => c.Image);
 
         Assert.All(images, image => Assert.True(Manifests.IsPinned(image), $"{image} is not pinned to a tag or digest."));
     }
@@ -92,7 +69,7 @@ public sealed class RenderedOverlayTests
     [KubectlTheory]
     [InlineData(RenderedOverlays.LocalCpu)]
     [InlineData(RenderedOverlays.Gpu)]
-    public void The_broker_runs_with_consumer_timeout_raised(string overlay)
+    public void The_broker_runs_a_supported_release_with_consumer_timeout_raised_and_definitions_loaded_at_boot(string overlay)
     {
         var objects = RenderedOverlays.Objects(overlay);
         var rabbitmq = objects.OfType<V1StatefulSet>().Single(s => s.Metadata.Name == "rabbitmq");
@@ -101,8 +78,17 @@ public sealed class RenderedOverlayTests
         var volume = rabbitmq.Spec.Template.Spec.Volumes.Single(v => v.Name == mount.Name);
         var config = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == volume.ConfigMap.Name);
 
-        Assert.Equal("rabbitmq:3.13-management", container.Image);
+        var definitions = container.VolumeMounts.Single(m => m.Name == "definitions").MountPath;
+
+        var appHostTag = System.Text.RegularExpressions.Regex.Match(
+            File.ReadAllText(Path.Combine(Repository.Root, "AppHost", "MessageBroker.cs")), @"ImageTag = ""([^""]+)""").Groups[1].Value;
+
+        Assert.Equal("rabbitmq:4.2.9-management", container.Image);
+        Assert.Equal($"rabbitmq:{appHostTag}", container.Image);
+        Assert.Equal(container.Image, rabbitmq.Spec.Template.Spec.InitContainers.Single().Image);
         Assert.True(Manifests.ConsumerTimeout(config.Data[mount.SubPath]) > 1_800_000);
+        Assert.Contains($"load_definitions = {definitions}/definitions.json", config.Data[mount.SubPath]);
+        Assert.Contains("definitions.json", config.Data.Keys);
     }
 
     [KubectlTheory]

@@ -8,6 +8,10 @@ public class ModelCatalogTests
         { "vit_large_patch16_224", [6, 6, 6, 6], 304_326_632 },
         { "vit_huge_patch14_224", [8, 8, 8, 8], 631_922_920 },
         { "vit_base_patch16_224", [1, 1, 1, 1], 29_864_680 },
+        // DeiT's models.py names; deit_base_patch16_224 is main.py's default --model.
+        { "deit_base_patch16_224", [3, 3, 3, 3], 86_567_656 },
+        { "deit_small_patch16_224", [3, 3, 3, 3], 22_050_664 },
+        { "deit_tiny_patch16_224", [3, 3, 3, 3], 5_717_416 },
     };
 
     [Theory]

@@ -13,11 +13,35 @@ public sealed class Broker : IAsyncDisposable
     private const string User = "app", Password = "app-pass";
     private static readonly HttpClient Management = CreateManagement();
 
+    private readonly List<string> users = [];
+
     private Broker(string vhost) => VirtualHost = vhost;
 
     public string VirtualHost { get; }
 
     public string Uri => $"amqp://{User}:{Password}@127.0.0.1:5672/{VirtualHost}";
+
+    /// <summary>
+    /// A user of this virtual host alone with the permissions (regular expressions) <paramref name="role"/> has in
+    /// k8s/base/rabbitmq/definitions.json, so the tests exercise the cluster's least-privilege users; its amqp:// URI.
+    /// </summary>
+    public async Task<string> AddUserAsync(string role)
+    {
+        using var definitions = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "k8s", "base", "rabbitmq", "definitions.json")));
+        var rights = definitions.RootElement.GetProperty("permissions").EnumerateArray().Single(p => p.GetProperty("user").GetString() == role);
+        var name = $"{VirtualHost}-{role}";
+        var password = Guid.NewGuid().ToString("N");
+        (await Management.PutAsJsonAsync($"users/{name}", new { password, tags = "" })).EnsureSuccessStatusCode();
+        users.Add(name);
+        var permissions = new
+        {
+            configure = rights.GetProperty("configure").GetString(),
+            write = rights.GetProperty("write").GetString(),
+            read = rights.GetProperty("read").GetString(),
+        };
+        (await Management.PutAsJsonAsync($"permissions/{VirtualHost}/{name}", permissions)).EnsureSuccessStatusCode();
+        return $"amqp://{name}:{password}@127.0.0.1:5672/{VirtualHost}";
+    }
 
     public static async Task<Broker> CreateAsync()
     {
@@ -45,6 +69,13 @@ public sealed class Broker : IAsyncDisposable
         return json.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0;
     }
 
+    /// <summary>The names of this virtual host's queues.</summary>
+    public async Task<string[]> QueuesAsync()
+    {
+        var queues = await Management.GetFromJsonAsync<JsonElement>($"queues/{VirtualHost}");
+        return [.. queues.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)];
+    }
+
     /// <summary>Publishes raw bytes straight to a queue, as a broken client would.</summary>
     public async Task PublishRawAsync(string queue, string body, string contentType)
     {
@@ -59,7 +90,12 @@ public sealed class Broker : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    public async ValueTask DisposeAsync() => await Management.DeleteAsync($"vhosts/{VirtualHost}");
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var user in users)
+            await Management.DeleteAsync($"users/{user}");
+        await Management.DeleteAsync($"vhosts/{VirtualHost}");
+    }
 
     private static HttpClient CreateManagement()
     {

@@ -2,12 +2,12 @@ using CloudAssembly.Model;
 
 namespace CloudAssembly.TestSupport;
 
-/// <summary>The PyTorch-made checkpoints in <c>../shared/reference/</c> beside the repository.</summary>
+/// <summary>The PyTorch-made reference data in the repository's <c>tests/reference/</c> (see its README).</summary>
 public static class ReferenceFiles
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string Folder => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "reference"));
+    public static string Folder => Path.Combine(RepositoryRoot, "tests", "reference");
 
     public static string Path1Channel => Path.Combine(Folder, "tiny_c1_28_p4_d64_h4_k4x2.pth");
 

@@ -41,4 +41,13 @@ public class CosineScheduleTests
         Assert.Equal(2e-3, ft.LrForEpoch(1), 15);
         Assert.True(ft.LrForEpoch(2) < 2e-3);
     }
+
+    [Fact]
+    public void A_fresh_run_from_start_epoch_trains_its_first_epoch_at_the_start_lr_and_a_resumed_one_continues()
+    {
+        // The official loop steps the scheduler only after an epoch: --start_epoch 5 trains epoch 5 at the constructor's lr.
+        Assert.Equal(Mt.ValueAt(0), Mt.LrForEpoch(5, freshStart: 5));
+        Assert.Equal(Mt.ValueAt(5), Mt.LrForEpoch(6, freshStart: 5));
+        Assert.Equal(Mt.ValueAt(4), Mt.LrForEpoch(5, freshStart: null));
+    }
 }

@@ -27,7 +27,7 @@ public static class ExperimentCommand
         };
         command.SetAction(parse => CommandErrors.Run(cancellation =>
         {
-            var run = RunCommand.Load(parse.GetValue(spec));
+            var run = RunSpecFile.Load(parse.GetValue(spec));
             if (parse.GetValue(trainLimit) is { } limit)
                 run = run with { TrainLimit = limit };
             if (parse.GetValue(evalLimit) is { } eval)

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using CloudAssembly.Cli.Progress;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Client;
 using CloudAssembly.Orchestration.Messaging;
@@ -28,49 +28,37 @@ public static class RunCommand
         {
             spec, store, runId, device, libtorch, dataPath, trainLimit, baseline,
         };
-        command.SetAction(parse => CommandErrors.Run(cancellation =>
+        command.SetAction(parse =>
         {
-            var run = Load(parse.GetValue(spec));
-            if (parse.GetValue(dataPath) is { } path)
-                run = run with { DataPath = path };
-            if (parse.GetValue(trainLimit) is { } limit)
-                run = run with { TrainLimit = limit };
-            if (parse.GetValue(baseline))
-                run = run with { Baseline = run.Finetune with { Epochs = run.Pretrain.Epochs + run.Modules.Epochs + run.Finetune.Epochs } };
-            var id = parse.GetValue(runId)!;
-            RunId.Validate(id);
             var folder = parse.GetValue(store)!;
-            Console.WriteLine($"Deep Model Assembling run '{id}': {run.Model}, {run.NumModules} modules [{string.Join(' ', run.Depths)}], " +
-                $"meta [{string.Join(' ', run.MetaDepths)}], {run.DataSet} from {run.DataPath}; blobs in {Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container)}");
-            var progress = new ConsoleRunProgress();
-            var outcome = EmbeddedRun.RunAsync(run, id, folder, parse.GetValue(device)!, parse.GetValue(libtorch), progress.On, cancellation)
-                .GetAwaiter().GetResult();
-            if (outcome is not RunCompleted completed)
-                return CommandErrors.UserError;
-            RunReport.Print(completed, Console.Out);
-            var container = Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container);
-            Console.WriteLine($"final model: {Path.Combine(container, BlobLayout.Finished(id, "FT"))}");
-            if (completed.Report is { } report)
-                Console.WriteLine($"report: {Path.Combine(container, report)}");
-            return 0;
-        }));
+            var blobs = Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container);
+            var stopped = new Interruption($"stopped: every phase keeps its last epoch checkpoint in {blobs}; run the same command again to resume.",
+                TimeSpan.FromSeconds(5));
+            return CommandErrors.Run(async cancellation =>
+            {
+                var run = RunSpecFile.Load(parse.GetValue(spec));
+                if (parse.GetValue(dataPath) is { } path)
+                    run = run with { DataPath = path };
+                if (parse.GetValue(trainLimit) is { } limit)
+                    run = run with { TrainLimit = limit };
+                if (parse.GetValue(baseline))
+                    run = run with { Baseline = run.Finetune with { Epochs = run.Pretrain.Epochs + run.Modules.Epochs + run.Finetune.Epochs } };
+                var id = parse.GetValue(runId)!;
+                RunId.Validate(id);
+                Console.WriteLine($"Deep Model Assembling run '{id}': {run.Model}, {run.NumModules} modules [{string.Join(' ', run.Depths)}], " +
+                    $"meta [{string.Join(' ', run.MetaDepths)}], {run.DataSet} from {run.DataPath}; blobs in {blobs}");
+                var outcome = await RunProgressDisplay.ShowAsync(onEvent =>
+                    EmbeddedRun.RunAsync(run, id, folder, parse.GetValue(device)!, parse.GetValue(libtorch), onEvent, cancellation));
+                if (outcome is not RunCompleted completed)
+                    return CommandErrors.UserError;
+                RunReport.Print(completed, Console.Out, run);
+                var finalModel = (await new RunStore(new BlobLocation(folder).Open()).TryGetAsync(id, cancellation))?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
+                Console.WriteLine($"final model: {Path.Combine(blobs, finalModel)}");
+                if (completed.Report is { } report)
+                    Console.WriteLine($"report: {Path.Combine(blobs, report)}");
+                return 0;
+            }, stopped);
+        });
         return command;
-    }
-
-    public static RunSpec Load(FileInfo? file)
-    {
-        if (file is null)
-            return RunSpec.FashionMnistDemo();
-        if (!file.Exists)
-            throw new FileNotFoundException($"Run spec '{file.FullName}' does not exist.");
-        try
-        {
-            return JsonSerializer.Deserialize<RunSpec>(File.ReadAllText(file.FullName), new JsonSerializerOptions(JsonSerializerDefaults.Web))
-                   ?? throw new InvalidDataException($"Run spec '{file.FullName}' is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Run spec '{file.FullName}' is not valid JSON for a RunSpec: {e.Message}");
-        }
     }
 }

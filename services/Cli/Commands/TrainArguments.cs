@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using CloudAssembly.Training;
+using CloudAssembly.Training.Distributed;
 
 namespace CloudAssembly.Cli.Commands;
 
@@ -13,19 +14,22 @@ public sealed class TrainArguments
 {
     private readonly Option<int> batchSize = Int("--batch_size", 64, "Per-device batch size.");
     private readonly Option<int> epochs = Int("--epochs", 300, "Epochs of this phase.");
-    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, vit_mini_patch7_28, deit_tiny_patch4_32, ...).");
+    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (deit_base_patch16_224, vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, vit_mini_patch7_28, deit_tiny_patch4_32, ...).");
     private readonly Option<int> inputSize = Int("--input-size", 224, "Image size the model takes.");
     private readonly Option<double> drop = Real("--drop", 0.0, "Dropout rate (the official recipe uses 0).");
     private readonly Option<double> dropPath = Real("--drop-path", 0.1, "Stochastic depth rate, linear over the network being built.");
     private readonly Option<string> opt = Text("--opt", "adamw", "Optimizer (the official recipe: adamw).");
     private readonly Option<double> optEps = Real("--opt-eps", 1e-8, "AdamW epsilon.");
     private readonly Option<double[]> optBetas = Many<double>("--opt-betas", "AdamW betas (default 0.9 0.999).");
-    private readonly Option<double?> clipGrad = new("--clip-grad") { Description = "Clip the gradient norm of the optimized parameters (applied in fp32 too; the official code only clips with AMP)." };
+    private readonly Option<double?> clipGrad = new("--clip-grad") { Description = "Clip the gradient norm of the optimized parameters; as in the official code, only with --use_amp 1 (see --clip-grad-fp32)." };
+    private readonly Option<bool> clipGradFp32 = Flag("--clip-grad-fp32", "Clip at --clip-grad in fp32 too (the official fp32 path ignores --clip-grad).");
     private readonly Option<double> momentum = Real("--momentum", 0.9, "SGD momentum (unused by AdamW).");
     private readonly Option<double> weightDecay = Real("--weight-decay", 0.05, "Decoupled weight decay.");
     private readonly Option<string> sched = Text("--sched", "cosine", "LR schedule (the official recipe: cosine).");
     private readonly Option<double> lr = Real("--lr", 5e-4, "Base learning rate per 512 images (scaled by the effective batch).");
     private readonly Option<double[]> lrNoise = Many<double>("--lr-noise", "LR noise epochs (not part of the official recipe).");
+    private readonly Option<double> lrNoisePct = Real("--lr-noise-pct", 0.67, "LR noise limit; no effect without --lr-noise.");
+    private readonly Option<double> lrNoiseStd = Real("--lr-noise-std", 1.0, "LR noise std-dev; no effect without --lr-noise.");
     private readonly Option<double> warmupLr = Real("--warmup-lr", 1e-6, "Warm-up start lr.");
     private readonly Option<double> minLr = Real("--min-lr", 1e-5, "Cosine floor.");
     private readonly Option<int> decayEpochs = Int("--decay-epochs", 30, "Step schedule only (unused by cosine).");
@@ -55,7 +59,8 @@ public sealed class TrainArguments
     private readonly Option<string> distillationType = Text("--distillation-type", "none", "Only none: these ViTs have no distillation token.");
     private readonly Option<double> distillationAlpha = Real("--distillation-alpha", 0.5, "DeiT leftover.");
     private readonly Option<double> distillationTau = Real("--distillation-tau", 1.0, "DeiT leftover.");
-    private readonly Option<string> finetune = Text("--finetune", "", "Initialise from another run's model_stages (pos_embed resized to --input-size).");
+    private readonly Option<string> finetune = Text("--finetune", "", "Initialise from another run's model_stages (pos_embed resized to --input-size), before MT/FT loading.");
+    private readonly Option<bool> finetuneNewHead = Flag("--finetune-new-head", "With --finetune from a checkpoint of another class count: train a new head instead of failing.");
     private readonly Option<string> dataPath = Text("--data-path", "data", "Dataset root: train/ and val/ class folders, or a folder of IDX files.");
     private readonly Option<string> dataSet = Text("--data-set", "IMNET", "IMNET (or FOLDER: train/ and val/ class folders), FMNIST, MNIST (IDX files), or SHARDS (a dataset version in blob storage: --data-path /abs/folder#name/version or azure://container#name/version).");
     private readonly Option<string> inatCategory = Text("--inat-category", "name", "iNaturalist only.");
@@ -63,13 +68,18 @@ public sealed class TrainArguments
     private readonly Option<string> device = Text("--device", "cuda", "cpu, cuda or cuda:N (CUDA never falls back to CPU).");
     private readonly Option<string?> libtorch = new("--libtorch") { Description = "Folder with CUDA libtorch, e.g. an installed PyTorch's torch/lib (or set CLOUDASSEMBLY_LIBTORCH)." };
     private readonly Option<int> seed = Int("--seed", 0, "Random seed.");
-    private readonly Option<int> startEpoch = Int("--start_epoch", 0, "Overwritten by auto-resume, as in the official code.");
+    private readonly Option<int> startEpoch = Int("--start_epoch", 0, "First epoch of a fresh run (it trains at the schedule's start lr); auto-resume overrides it, as in the official code.");
     private readonly Option<bool> eval = Flag("--eval", "Only evaluate (the finished or latest checkpoint in --output_dir, or --finetune).");
     private readonly Option<bool> distEval = Flag("--dist-eval", "Accepted for compatibility (one process evaluates the whole set).");
     private readonly Option<int> numWorkers = Int("--num_workers", 10, "Decode and augmentation threads.");
     private readonly Option<bool> pinMem = Flag("--pin-mem", "Pin batch memory for CUDA (on by default).");
     private readonly Option<bool> noPinMem = Flag("--no-pin-mem", "Do not pin batch memory.");
-    private readonly Option<int> worldSize = Int("--world_size", 1, "Data-parallel replicas (1: this process).");
+    private readonly Option<int> worldSize = Int("--world_size", 1, "Data-parallel ranks over all processes (1 with several --devices: one per device). With W processes: mpiexec -n W (CPU) or --rank/--rendezvous (CUDA).");
+    private readonly Option<int?> rank = new("--rank") { Description = "This process's first rank (default: from mpiexec, else 0); a process with N --devices holds N ranks." };
+    private readonly Option<string> devices = Text("--devices", "", "One rank per device in this process, e.g. 0,1,2,3 (CUDA) or cpu,cpu (threads on the CPU, for testing).");
+    private readonly Option<string?> rendezvous = new("--rendezvous") { Description = "Folder where the processes of one multi-process CUDA phase meet (NCCL's unique id)." };
+    private readonly Option<int> rendezvousTimeout = Int("--rendezvous-timeout", 600, "Seconds to wait for every rank to join the rendezvous.");
+    private readonly Option<string?> nccl = new("--nccl") { Description = "libnccl.so.2 (or its folder); default: beside --libtorch's PyTorch, else the library path (or set CLOUDASSEMBLY_NCCL)." };
     private readonly Option<string> distUrl = Text("--dist_url", "env://", "Accepted for compatibility.");
     private readonly Option<string> phase = Text("--phase", "E2E", "PT, MT, FT or E2E.");
     private readonly Option<int[]> dividedDepths = Many<int>("--divided_depths", "Depth of each stage (required), e.g. 1 1 1 1 for PT or 3 1 1 1 for MT --idx 0.");
@@ -79,19 +89,20 @@ public sealed class TrainArguments
     private readonly Option<int> updateFreq = Int("--update_freq", 1, "Gradient accumulation steps.");
     private readonly Option<int> useAmp = Int("--use_amp", 0, "1: bf16 compute with fp32 master weights.");
     private readonly Option<int> saveCkptNum = Int("--save_ckpt_num", 2, "Epoch checkpoints kept.");
-    private readonly Option<int> saveFreq = Int("--save_freq", 1, "Accepted for compatibility (only entered the official delete arithmetic).");
+    private readonly Option<int> saveFreq = Int("--save_freq", 1, "As the official code uses it: every epoch is saved and the newest save_ckpt_num x save_freq are kept.");
     private readonly Option<int> trainLimit = Int("--train-limit", 0, "Train on a fixed seeded subset of this many samples (0: all).");
-    private readonly Option<int> evalLimit = Int("--eval-limit", 0, "Evaluate on the first this many samples (0: all).");
+    private readonly Option<int> evalLimit = Int("--eval-limit", 0, "Evaluate on a fixed seeded subset of this many samples (0: all).");
 
     public IEnumerable<Option> All =>
     [
-        batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, momentum, weightDecay, sched, lr, lrNoise,
-        warmupLr, minLr, decayEpochs, warmupEpochs, cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing,
-        trainInterpolation, repeatedAug, noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
-        mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau, finetune,
-        dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch, eval, distEval, numWorkers, pinMem, noPinMem,
-        worldSize, distUrl, phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq,
-        trainLimit, evalLimit,
+        batchSize, epochs, model, inputSize, drop, dropPath, opt, optEps, optBetas, clipGrad, clipGradFp32, momentum,
+        weightDecay, sched, lr, lrNoise, lrNoisePct, lrNoiseStd, warmupLr, minLr, decayEpochs, warmupEpochs,
+        cooldownEpochs, patienceEpochs, decayRate, colorJitter, aa, smoothing, trainInterpolation, repeatedAug,
+        noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
+        mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau,
+        finetune, finetuneNewHead, dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch,
+        eval, distEval, numWorkers, pinMem, noPinMem, worldSize, rank, devices, rendezvous, rendezvousTimeout, nccl, distUrl,
+        phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq, trainLimit, evalLimit,
     ];
 
     public TrainOptions Bind(ParseResult p)
@@ -101,7 +112,8 @@ public sealed class TrainArguments
         Require(p.GetValue(lrNoise) is not { Length: > 0 }, "--lr-noise is not supported (the official recipe does not use it).");
         Require(p.GetValue(distillationType) == "none", "--distillation-type must be none: these ViTs have no distillation token.");
         Require(p.GetValue(drop) == 0.0, "--drop (dropout) is not supported: the official recipe uses 0.");
-        Require(p.GetValue(worldSize) == 1, "--world_size other than 1 is not supported by `train`; run K module phases on K trainers instead.");
+        var deviceList = ParseDevices(p.GetValue(devices)!);
+        var world = p.GetValue(worldSize) == 1 && deviceList.Length > 1 ? deviceList.Length : p.GetValue(worldSize);
         var betas = p.GetValue(optBetas);
         Require(betas is null or { Length: 0 or 2 }, "--opt-betas takes two values, e.g. --opt-betas 0.9 0.999.");
         var minmax = p.GetValue(cutmixMinMax);
@@ -118,6 +130,7 @@ public sealed class TrainArguments
             MetaModel = NullIfEmpty(p.GetValue(metaModel)),
             IncubationModels = p.GetValue(incubationModels) ?? [],
             Finetune = NullIfEmpty(p.GetValue(finetune)),
+            FinetuneNewHead = p.GetValue(finetuneNewHead),
             BatchSize = p.GetValue(batchSize),
             UpdateFreq = p.GetValue(updateFreq),
             Epochs = p.GetValue(epochs),
@@ -127,6 +140,7 @@ public sealed class TrainArguments
             OptEps = p.GetValue(optEps),
             OptBetas = betas is { Length: 2 } ? (betas[0], betas[1]) : null,
             ClipGrad = p.GetValue(clipGrad),
+            ClipGradInFp32 = p.GetValue(clipGradFp32),
             WeightDecay = p.GetValue(weightDecay),
             Lr = p.GetValue(lr),
             WarmupLr = p.GetValue(warmupLr),
@@ -150,14 +164,22 @@ public sealed class TrainArguments
             DataPath = p.GetValue(dataPath)!,
             DataSet = p.GetValue(dataSet)!,
             OutputDir = p.GetValue(outputDir)!,
-            Device = p.GetValue(device)!,
+            Device = deviceList.Length == 1 ? deviceList[0] : p.GetValue(device)!,
             LibTorch = p.GetValue(libtorch),
+            WorldSize = world,
+            Rank = p.GetValue(rank) ?? (world > 1 ? MpiWorld.LaunchedRank : null) ?? 0,
+            Devices = deviceList.Length > 1 ? deviceList : [],
+            Rendezvous = p.GetValue(rendezvous),
+            RendezvousTimeout = TimeSpan.FromSeconds(p.GetValue(rendezvousTimeout)),
+            Nccl = p.GetValue(nccl),
             Seed = p.GetValue(seed),
             Eval = p.GetValue(eval),
             NumWorkers = p.GetValue(numWorkers),
             PinMem = !p.GetValue(noPinMem),
             UseAmp = p.GetValue(useAmp) == 1,
             SaveCkptNum = p.GetValue(saveCkptNum),
+            SaveFreq = p.GetValue(saveFreq),
+            StartEpoch = p.GetValue(startEpoch),
             TrainLimit = p.GetValue(trainLimit),
             EvalLimit = p.GetValue(evalLimit),
         };
@@ -168,6 +190,10 @@ public sealed class TrainArguments
         if (!condition)
             throw new ArgumentException(message);
     }
+
+    /// <summary><c>0,1</c> → cuda:0, cuda:1; <c>cpu,cpu</c> stays as written.</summary>
+    private static string[] ParseDevices(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => int.TryParse(d, out var i) ? $"cuda:{i}" : d)];
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 

@@ -15,10 +15,6 @@ public sealed class SubsetDataset(IImageDataset inner, IReadOnlyList<int> indice
 
     public RgbImage Load(int index, int channels) => inner.Load(indices[index], channels);
 
-    /// <summary>The first <paramref name="count"/> samples, or the whole set when count is 0 or larger.</summary>
-    public static IImageDataset First(IImageDataset dataset, int count) =>
-        count <= 0 || count >= dataset.Count ? dataset : new SubsetDataset(dataset, [.. Enumerable.Range(0, count)]);
-
     /// <summary>A seeded random subset of <paramref name="count"/> samples in index order, or the whole set.</summary>
     public static IImageDataset Random(IImageDataset dataset, int count, long seed)
     {

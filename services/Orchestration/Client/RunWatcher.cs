@@ -7,14 +7,12 @@ namespace CloudAssembly.Orchestration.Client;
 /// <summary>
 /// Follows one run from outside: its events arrive on a temporary queue of this process and are handed to
 /// <c>onEvent</c>; <see cref="Outcome"/> completes with <see cref="RunCompleted"/>, <see cref="RunFailed"/> or
-/// <see cref="RunCancelled"/>. <c>run.json</c> is polled as well, so an outcome sent while this process was not
-/// listening is still seen — once the run has been finished for <see cref="MissedOutcomeAfter"/>: until then the
-/// outcome message is still on its way (the Assembler writes the report between storing the state and sending it).
+/// <see cref="RunCancelled"/>, or <see cref="RunRejected"/> when the spec was refused. <c>run.json</c> is polled as
+/// well, so an outcome sent while this process was not listening is still seen, and a phase that moved to a new attempt
+/// (a lost trainer, a retried failure) is reported as <see cref="PhaseRedispatched"/>.
 /// </summary>
 public sealed class RunWatcher : IAsyncDisposable
 {
-    private static readonly TimeSpan MissedOutcomeAfter = TimeSpan.FromSeconds(30);
-
     private readonly string runId;
     private readonly Action<object> onEvent;
     private readonly TaskCompletionSource<object> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,9 +31,11 @@ public sealed class RunWatcher : IAsyncDisposable
             e.Handler<PhaseProgress>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<PhaseCompleted>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<PhaseFailed>(c => Forward(c.Message.RunId, c.Message));
+            e.Handler<PhasePreempted>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<RunCompleted>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunFailed>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunCancelled>(c => Finish(c.Message.RunId, c.Message));
+            e.Handler<RunRejected>(c => Finish(c.Message.RunId, c.Message));
         });
         polling = PollAsync(runs, pollInterval);
     }
@@ -67,12 +67,28 @@ public sealed class RunWatcher : IAsyncDisposable
     {
         try
         {
+            IReadOnlyDictionary<string, PhaseState>? seen = null;
             while (!outcome.Task.IsCompleted)
             {
                 await Task.Delay(interval, stop.Token);
-                if (await runs.TryGetAsync(runId, stop.Token) is { Run: { IsFinished: true } run }
-                    && DateTimeOffset.UtcNow - run.UpdatedAt > MissedOutcomeAfter && RunStateMachine.Outcome(run) is { } result)
-                    await Finish(runId, result);
+                try
+                {
+                    if (await runs.TryGetAsync(runId, stop.Token) is not { Run: var run })
+                        continue;
+                    foreach (var (phase, state) in run.Phases)
+                    {
+                        if (seen is not null && seen.TryGetValue(phase, out var before) && state.Attempt > before.Attempt && before.Attempt > 0)
+                            onEvent(new PhaseRedispatched(runId, phase, state.Attempt, state.Error ?? $"attempt {before.Attempt} ended without completing"));
+                    }
+                    seen = run.Phases;
+                    // An outcome still in the outbox is on its way (the Assembler writes the report before sending it).
+                    if (run is { IsFinished: true, Outbox.Count: 0 } && RunStateMachine.Outcome(run) is { } result)
+                        await Finish(runId, result);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Storage away for a while: the next poll (or the event) tells.
+                }
             }
         }
         catch (OperationCanceledException)

@@ -1,6 +1,7 @@
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CloudAssembly.Orchestration.Messaging;
 
@@ -14,15 +15,19 @@ public static class CloudAssemblyBus
     public static IServiceCollection AddCloudAssembly(this IServiceCollection services, BlobLocation blobs, string? rabbitUri,
         Action<CloudAssemblyBuilder>? addServices = null)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(blobs);
         services.AddSingleton(_ => blobs.Open());
         services.AddSingleton<RunStore>();
         services.AddSingleton<LeaseStore>();
+        services.AddSingleton<PointerStore>();
         var hosted = new CloudAssemblyBuilder(services);
         addServices?.Invoke(hosted);
 
         services.AddMassTransit(x =>
         {
+            // MassTransit reports usage to its vendor by default: clusters here have no internet, and traces would show the calls.
+            x.DisableUsageTelemetry();
             hosted.AddConsumers(x);
             if (rabbitUri is null)
                 x.UsingInMemory(hosted.ConfigureEndpoints);

@@ -6,9 +6,10 @@ using CloudAssembly.Model.Checkpoints;
 namespace CloudAssembly.Training.Checkpoints;
 
 /// <summary>
-/// A phase's <c>output_dir</c>: <c>checkpoint-{epoch}.pth</c> after every epoch (the last <c>save_ckpt_num</c> kept),
-/// <c>finished_checkpoint.pth</c> at the end, and auto-resume from the numerically latest checkpoint that reads back
-/// whole (the official code sorts names as text, so it takes 99 over 100, and stops at a corrupt file).
+/// A phase's <c>output_dir</c>: <c>checkpoint-{epoch}.pth</c> after every epoch (the last <c>save_ckpt_num ×
+/// save_freq</c> kept), <c>finished_checkpoint.pth</c> at the end, and auto-resume from the numerically latest
+/// checkpoint that reads back whole, trying older ones as the official code does (which, sorting names as text,
+/// would take 99 over 100).
 /// </summary>
 public sealed partial class CheckpointDirectory(string folder)
 {

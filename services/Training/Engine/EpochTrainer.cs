@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CloudAssembly.Data;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Model;
+using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Loading;
 using CloudAssembly.Training.Losses;
 using CloudAssembly.Training.Optimization;
@@ -12,17 +13,27 @@ namespace CloudAssembly.Training.Engine;
 
 /// <summary>
 /// The official <c>train_one_epoch</c>: data → mixup → forward → soft-target loss → backward (÷ update_freq) →
-/// every update_freq micro-batches clip (when asked) and step. The loss is read back to the host every step on CPU
-/// and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the GPU never waits for the host in between.
+/// every update_freq micro-batches average the gradients across ranks, clip and step. Clipping follows
+/// <see cref="TrainOptions.StepClipNorm"/>: as the official code, only under AMP unless fp32 clipping is asked for. The
+/// loss is read back to the host every step on CPU and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the
+/// GPU never waits for the host in between.
 /// </summary>
-public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, Mixup mixup, TrainOptions options, string phase)
+public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, Mixup mixup, TrainOptions options, string phase,
+    ICollective ranks)
 {
     public const int GpuLossCheckInterval = 25;
     private const double ProgressSeconds = 2.0;
 
     /// <summary>Optimizer steps in one epoch: ⌊N / effective batch⌋ as main.py computes it, and no more than the loader gives.</summary>
     public static int StepsPerEpoch(BatchLoader loader, int datasetCount, TrainOptions options) =>
-        Math.Min(loader.BatchesPerEpoch / options.UpdateFreq, datasetCount / options.EffectiveBatch);
+        StepsPerEpoch(loader.BatchesPerEpoch, datasetCount, options);
+
+    /// <summary>
+    /// engine.py's count: micro-batch i belongs to step i // update_freq, steps from ⌊N / effective batch⌋ on are
+    /// skipped, and a step is taken after every update_freq-th micro-batch.
+    /// </summary>
+    public static int StepsPerEpoch(int microBatches, int datasetCount, TrainOptions options) =>
+        Math.Min(microBatches / options.UpdateFreq, datasetCount / options.EffectiveBatch);
 
     public (double Loss, long Images, double Seconds) Train(BatchLoader loader, int datasetCount, int epoch,
         Action<PhaseEvent> report, CancellationToken cancellation)
@@ -48,13 +59,14 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             cancellation.ThrowIfCancellationRequested();
             using (var scope = NewDisposeScope())
             {
-                var (targets, _) = mixup.Apply(b.Images, b.Labels, SampleRandom.For(options.Seed, epoch, b.Index, 0x313C5));
+                var (targets, _) = mixup.Apply(b.Images, b.Labels, SampleRandom.For(options.Seed + ranks.Rank, epoch, b.Index, 0x313C5));
                 var loss = SoftTargetCrossEntropy.Loss(model.call(b.Images), targets);
                 (options.UpdateFreq == 1 ? loss : loss / options.UpdateFreq).backward();
                 lossSum.add_(loss.detach());
                 if ((b.Index + 1) % options.UpdateFreq == 0)
                 {
-                    if (options.ClipGrad is { } maxNorm)
+                    DataParallel.AverageGradients(optimizer, ranks);
+                    if (options.StepClipNorm is { } maxNorm)
                         optimizer.ClipGradNorm(maxNorm);
                     optimizer.Step();
                     optimizer.ZeroGrad();
@@ -69,7 +81,7 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             {
                 lastReport = elapsed;
                 report(new StepProgress(phase, epoch, options.Epochs, seen / options.UpdateFreq, steps,
-                    lossSum.item<double>() / seen, optimizer.LearningRate, images / Math.Max(elapsed, 1e-9)));
+                    lossSum.item<double>() / seen, optimizer.LearningRate, images * ranks.WorldSize / Math.Max(elapsed, 1e-9)));
             }
         }
         CheckFinite(lossSum, seen, epoch);
@@ -82,7 +94,7 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
         if (!double.IsFinite(value))
             throw new NonFiniteLossException(
                 $"{phase}: the training loss became {value} in epoch {epoch} (by micro-batch {seen}); stopping the phase. " +
-                "The last checkpoint is intact; lower --lr or enable --clip-grad.");
+                "The last checkpoint is intact; lower --lr or clip gradients (--clip-grad, which acts with --use_amp 1 or --clip-grad-fp32).");
     }
 }
 

@@ -7,7 +7,11 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace CloudAssembly.Training.Engine;
 
-/// <summary>The official <c>evaluate</c>: plain cross-entropy and top-1/top-5 over the whole validation loader.</summary>
+/// <summary>
+/// The official <c>evaluate</c>: plain cross-entropy and top-1/top-5 over the whole validation loader. Accuracy is
+/// weighted by images; the loss, as the official <c>MetricLogger</c> averages it (<c>update(loss=...)</c> with n = 1),
+/// is the mean of the per-batch mean losses, so a short last batch counts as much as a full one.
+/// </summary>
 public static class Evaluator
 {
     public static EvalResult Evaluate(VisionTransformer model, BatchLoader loader, CancellationToken cancellation = default)
@@ -20,22 +24,24 @@ public static class Evaluator
         using var top1 = zeros(1, dtype: ScalarType.Float64, device: device);
         using var top5 = zeros(1, dtype: ScalarType.Float64, device: device);
         long images = 0;
+        var batches = 0;
         foreach (var batch in loader.Epoch(0, cancellation))
         {
             using var b = batch;
             using var scope = NewDisposeScope();
             var logits = model.call(b.Images);
-            var loss = F.cross_entropy(logits, b.Labels, reduction: nn.Reduction.Sum);
+            var loss = F.cross_entropy(logits, b.Labels);
             var predicted = logits.topk(k, dim: 1).indexes;
             var correct = predicted.eq(b.Labels.unsqueeze(1));
             top1.add_(correct.narrow(1, 0, 1).sum());
             top5.add_(correct.sum());
             lossSum.add_(loss);
             images += b.Size;
+            batches++;
         }
         if (images == 0)
             throw new InvalidOperationException($"The validation set of {loader.Dataset.Source} is empty.");
         return new EvalResult(100.0 * top1.item<double>() / images, 100.0 * top5.item<double>() / images,
-            lossSum.item<double>() / images, images);
+            lossSum.item<double>() / batches, images);
     }
 }

@@ -8,4 +8,5 @@ public sealed record PhaseMessage(string Phase, string Text, bool IsWarning = fa
 public sealed record StepProgress(string Phase, int Epoch, int Epochs, int Step, int Steps, double Loss, double Lr, double ImagesPerSecond)
     : PhaseEvent(Phase);
 
-public sealed record EpochCompleted(string Phase, EpochLog Log, int Epochs, string CheckpointPath) : PhaseEvent(Phase);
+/// <summary>An epoch is done; <c>MaxAcc1</c> is the best top-1 since this process started the phase, as the official loop tracks it.</summary>
+public sealed record EpochCompleted(string Phase, EpochLog Log, int Epochs, string CheckpointPath, double MaxAcc1) : PhaseEvent(Phase);

@@ -31,9 +31,7 @@ public sealed class BatchLoader(ISampleSource source, ISampleTransform transform
 
     public LoaderReport Report { get; } = new();
 
-    public int BatchesPerEpoch => options.DropLast
-        ? source.EpochLength / options.BatchSize
-        : (source.EpochLength + options.BatchSize - 1) / options.BatchSize;
+    public int BatchesPerEpoch => options.BatchesPer(source.EpochLength);
 
     public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellation = default)
     {

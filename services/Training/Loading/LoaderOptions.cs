@@ -8,5 +8,8 @@ namespace CloudAssembly.Training.Loading;
 /// </summary>
 public sealed record LoaderOptions(int BatchSize, bool DropLast, int Workers, int Prefetch, long Seed, Device Device)
 {
+    /// <summary>Batches an epoch of <paramref name="samples"/> samples makes: a short last batch dropped or kept.</summary>
+    public int BatchesPer(int samples) => DropLast ? samples / BatchSize : (samples + BatchSize - 1) / BatchSize;
+
     public static int DefaultWorkers => Math.Max(1, Environment.ProcessorCount);
 }

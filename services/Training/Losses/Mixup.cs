@@ -43,11 +43,18 @@ public sealed class Mixup
             }
             else
             {
-                using var partner = images.flip(0).mul_(1.0 - lambda);
-                images.mul_(lambda).add_(partner);
+                MixInPlace(images, lambda);
             }
         }
         return (Targets(labels, lambda), lambda);
+    }
+
+    /// <summary>timm's batch-mode mixup: <c>x · λ + x.flip(0) · (1 − λ)</c>, in place.</summary>
+    public static void MixInPlace(Tensor images, double lambda)
+    {
+        using var _ = no_grad();
+        using var partner = images.flip(0).mul_(1.0 - lambda);
+        images.mul_(lambda).add_(partner);
     }
 
     /// <summary>The soft targets for a batch mixed with λ (timm's <c>mixup_target</c>).</summary>
@@ -86,31 +93,16 @@ public sealed class Mixup
     public CutmixBox CutmixBox(long imageHeight, long imageWidth, double lambda, SampleRandom rng)
     {
         int h = (int)imageHeight, w = (int)imageWidth;
-        int top, bottom, left, right;
-        if (options.CutmixMinMax is { } mm)
+        if (options.CutmixMinMax is not { } mm)
         {
-            var cutH = rng.NextInt((int)(h * mm.Min), (int)(h * mm.Max));
-            var cutW = rng.NextInt((int)(w * mm.Min), (int)(w * mm.Max));
-            top = rng.NextInt(0, h - cutH);
-            left = rng.NextInt(0, w - cutW);
-            bottom = top + cutH;
-            right = left + cutW;
-        }
-        else
-        {
-            var ratio = Math.Sqrt(1 - lambda);
-            int cutH = (int)(h * ratio), cutW = (int)(w * ratio);
             var cy = rng.NextInt(0, h);
             var cx = rng.NextInt(0, w);
-            top = Math.Clamp(cy - cutH / 2, 0, h);
-            bottom = Math.Clamp(cy + cutH / 2, 0, h);
-            left = Math.Clamp(cx - cutW / 2, 0, w);
-            right = Math.Clamp(cx + cutW / 2, 0, w);
+            return Losses.CutmixBox.Centred(h, w, lambda, cy, cx);
         }
-        var corrected = 1.0 - (double)(bottom - top) * (right - left) / (h * w);
-        return new CutmixBox(top, left, bottom - top, right - left, corrected);
+        var cutH = rng.NextInt((int)(h * mm.Min), (int)(h * mm.Max));
+        var cutW = rng.NextInt((int)(w * mm.Min), (int)(w * mm.Max));
+        var top = rng.NextInt(0, h - cutH);
+        var left = rng.NextInt(0, w - cutW);
+        return Losses.CutmixBox.Corrected(h, w, top, top + cutH, left, left + cutW);
     }
 }
-
-/// <summary>The pasted region of a cutmix batch and the λ corrected to its area.</summary>
-public readonly record struct CutmixBox(int Top, int Left, int Height, int Width, double Lambda);

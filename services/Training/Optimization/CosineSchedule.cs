@@ -20,10 +20,16 @@ public sealed record CosineSchedule(double BaseLr, double MinLr, double WarmupLr
 
     /// <summary>
     /// The lr that training uses during epoch <paramref name="epoch"/>. The official loop calls
-    /// <c>lr_scheduler.step(epoch)</c> after each epoch, so epoch e trains at value(e - 1) and epoch 0 at the value the
-    /// scheduler set at construction (warm-up start, or the base lr without warm-up) — value(0) either way.
+    /// <c>lr_scheduler.step(epoch)</c> after each epoch, so epoch e trains at value(e - 1), and the first epoch of a
+    /// fresh run (<paramref name="freshStart"/>: 0, or <c>--start_epoch</c>) at the value the scheduler set at
+    /// construction (warm-up start, or the base lr without warm-up) — value(0) either way. A resumed run has no
+    /// fresh start: its optimizer state carries value(e - 1).
     /// </summary>
-    public double LrForEpoch(int epoch) => ValueAt(Math.Max(epoch - 1, 0));
+    public double LrForEpoch(int epoch, int? freshStart = 0) => ValueAt(epoch == freshStart ? 0 : Math.Max(epoch - 1, 0));
+
+    /// <summary>The schedule a phase trains with: its flags, the base lr scaled by its effective batch.</summary>
+    public static CosineSchedule For(TrainOptions options) =>
+        new(ScaleLr(options.Lr, options.EffectiveBatch), options.MinLr, options.WarmupLr, options.WarmupEpochs, options.Epochs);
 
     /// <summary>lr scaled linearly with the effective batch (batch × update_freq × replicas) over 512, as main.py does.</summary>
     public static double ScaleLr(double lr, int effectiveBatch) => lr * effectiveBatch / 512.0;

@@ -9,12 +9,12 @@ namespace CloudAssembly.Training.Phases;
 /// <summary>
 /// <c>--finetune</c>: initialise from another run's <c>model_stages</c>, stage by stage. When the checkpoint was
 /// trained at another resolution, stage 0's <c>pos_embed</c> is resized bicubically over the patch grid (the class
-/// token's entry kept, <c>align_corners=False</c>), as DeiT's main.py does; a head for another number of classes is
-/// left freshly initialised.
+/// token's entry kept, <c>align_corners=False</c>), as DeiT's main.py does. A head for another number of classes
+/// fails, as the official strict load does, unless a new head is asked for (it is then left freshly initialised).
 /// </summary>
 public static class FinetuneInitializer
 {
-    public static void Load(VisionTransformer model, string path, Action<string> log)
+    public static void Load(VisionTransformer model, string path, bool newHead, Action<string> log)
     {
         var stages = PhaseCheckpoint.Stages(TorchLoadReader.Read(path), path).Select(s => new Dictionary<string, Tensor>(s)).ToList();
         if (stages.Count != model.Stages.Count)
@@ -30,6 +30,10 @@ public static class FinetuneInitializer
         var ownLast = model.Stages[^1].StateDict();
         if (last.TryGetValue("head.weight", out var head) && !head.shape.SequenceEqual(ownLast["head.weight"].shape))
         {
+            if (!newHead)
+                throw new CheckpointMismatchException(
+                    $"--finetune '{path}' has a head for {head.shape[0]} classes but this dataset has {model.Config.NumClasses}; " +
+                    "add --finetune-new-head to train a new head.");
             last["head.weight"] = ownLast["head.weight"];
             last["head.bias"] = ownLast["head.bias"];
             log($"--finetune: the checkpoint's head has {head.shape[0]} classes; a new head for {model.Config.NumClasses} classes is trained.");

@@ -12,18 +12,22 @@ namespace CloudAssembly.Training.Phases;
 /// Builds the network a phase trains and decides what it optimizes, exactly as the official <c>main.py</c> does
 /// (method.md §2–3): PT and E2E train a freshly initialised model; MT loads every stage but <c>--idx</c> from the
 /// meta model (strictly), keeps the target stage freshly initialised and optimizes only it; FT assembles stage i
-/// from the i-th MT checkpoint and optimizes everything.
+/// from the i-th MT checkpoint and optimizes everything. <c>--finetune</c> loads before either, as in main.py.
 /// </summary>
 public static class PhaseModelBuilder
 {
-    public static PreparedModel Build(TrainOptions o, int numClasses, Device device, Action<string> log)
+    /// <summary>Builds the phase's network; a fresh initialisation draws from <paramref name="random"/> (null: the global generator).</summary>
+    public static PreparedModel Build(TrainOptions o, int numClasses, Device device, Action<string> log, Generator? random = null)
     {
         Validate(o);
         var config = ModelCatalog.Create(o.Model, numClasses, o.DividedDepths, o.DropPath);
         if (o.InputSize != config.ImageSize)
             throw new ArgumentException(
                 $"--input-size {o.InputSize} does not match {o.Model}, which takes {config.ImageSize}x{config.ImageSize} images.");
-        var model = new VisionTransformer(config);
+        var model = new VisionTransformer(config, random);
+        // The official order: --finetune first, then MT's meta stages or FT's incubated stages over it.
+        if (!string.IsNullOrEmpty(o.Finetune))
+            FinetuneInitializer.Load(model, o.Finetune, o.FinetuneNewHead, log);
         switch (o.Phase)
         {
             case Phase.MT:
@@ -33,8 +37,6 @@ public static class PhaseModelBuilder
                 Assemble(model, o.IncubationModels, log);
                 break;
         }
-        if (!string.IsNullOrEmpty(o.Finetune))
-            FinetuneInitializer.Load(model, o.Finetune, log);
 
         // Every parameter moves before the optimizer sees it: TorchSharp's .to() replaces Parameter objects.
         model.to(device);
@@ -63,6 +65,11 @@ public static class PhaseModelBuilder
         if (o.DividedDepths.Count == 0)
             throw new ArgumentException(
                 "--divided_depths is required for every phase (e.g. 1 1 1 1 for PT, 3 1 1 1 for MT --idx 0, 3 3 3 3 for FT).");
+        if (o.StartEpoch < 0 || o.StartEpoch >= o.Epochs)
+            throw new ArgumentException(
+                $"--start_epoch {o.StartEpoch} leaves nothing to train in --epochs {o.Epochs}: use 0..{o.Epochs - 1}.");
+        if (o.SaveFreq < 1)
+            throw new ArgumentException($"--save_freq must be at least 1, got {o.SaveFreq}.");
         var k = o.DividedDepths.Count;
         switch (o.Phase)
         {

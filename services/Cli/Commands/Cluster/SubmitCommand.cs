@@ -5,34 +5,70 @@ using CloudAssembly.Orchestration.Runs;
 
 namespace CloudAssembly.Cli.Commands.Cluster;
 
-/// <summary><c>cloudassembly submit</c>: publish <c>SubmitRun</c> to a cluster's broker; the submit span is the root of the run's trace.</summary>
+/// <summary>
+/// <c>cloudassembly submit</c>: publish <c>SubmitRun</c> to a cluster's broker; the submit span is the root of the run's
+/// trace. An id that already exists is never silently reused: the same spec follows the existing run, a different
+/// one is refused unless <c>--replace</c> asks to start that (finished) run again from nothing.
+/// </summary>
 public static class SubmitCommand
 {
     public static Command Create()
     {
-        var spec = new Option<FileInfo?>("--spec") { Description = "A run spec as JSON (RunSpec); the Fashion-MNIST demo when omitted." };
-        var runId = new Option<string?>("--run-id") { Description = "The run's id (default: a new one). Submitting an existing id changes nothing." };
-        var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends." };
-        var command = new Command("submit", "Submit a run to a cluster (RabbitMQ + blob storage).") { spec, runId, watch, ClusterClient.Broker, ClusterClient.Store, ClusterClient.Container };
-        command.SetAction(parse => CommandErrors.Run(ct =>
+        var spec = new Option<FileInfo?>("--spec") { Description = "A run spec as JSON; the Fashion-MNIST demo when omitted. `cloudassembly spec init` writes a commented example." };
+        var runId = new Option<string?>("--run-id") { Description = "The run's id (default: a new one)." };
+        var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends (Ctrl+C stops watching, not the run)." };
+        var replace = new Option<bool>("--replace") { Description = "If the id exists with another spec and has finished, delete that run's blobs and submit this spec under the id." };
+        var command = new Command("submit", "Submit a run to a cluster (RabbitMQ + blob storage).")
         {
-            var run = RunCommand.Load(parse.GetValue(spec));
+            spec, runId, watch, replace, ClusterClient.Broker, ClusterClient.Store, ClusterClient.Container,
+        };
+        command.SetAction(parse =>
+        {
             var id = parse.GetValue(runId) ?? RunId.New();
-            RunId.Validate(id);
-            return SubmitAsync(parse, id, run, parse.GetValue(watch), ct).GetAwaiter().GetResult();
-        }));
+            return CommandErrors.Run(async ct =>
+            {
+                var run = RunSpecFile.Load(parse.GetValue(spec));
+                RunId.Validate(id);
+                await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: true);
+                if (await client.Runs.TryGetAsync(id, ct) is { Run: var existing } && !await ReplaceAsync(client, existing, run, parse.GetValue(replace), ct))
+                    Console.WriteLine($"run {id} already exists ({existing.Status}, submitted {existing.CreatedAt:u}) with this same spec: nothing new was submitted.");
+                else
+                    await PublishAsync(client, id, run, ct);
+                return parse.GetValue(watch) ? await WatchCommand.WatchAsync(client, id, ct) : 0;
+            }, Interruption.RunContinues(id));
+        });
         return command;
     }
 
-    private static async Task<int> SubmitAsync(ParseResult parse, string id, RunSpec run, bool watch, CancellationToken ct)
+    /// <summary>Whether to submit over an existing run: false for the same spec, true after deleting it when asked to.</summary>
+    private static async Task<bool> ReplaceAsync(ClusterClient client, RunDocument existing, RunSpec run, bool replace, CancellationToken ct)
     {
-        await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: true);
-        using (var span = ClusterClient.Submit.StartActivity("submit run", ActivityKind.Producer))
+        var differences = SpecDifferences.Between(existing.Spec, run);
+        if (differences.Count == 0)
+            return false;
+        var what = string.Join(", ", differences.Take(5)) + (differences.Count > 5 ? $" and {differences.Count - 5} more" : "");
+        if (!replace)
+            throw new ArgumentException($"Run '{existing.RunId}' already exists ({existing.Status}) with a different spec ({what}); nothing was submitted: " +
+                "choose another --run-id, or add --replace to delete that run and start it again with this spec.");
+        if (!existing.IsFinished)
+            throw new ArgumentException($"Run '{existing.RunId}' is still {existing.Status}, so it cannot be replaced: " +
+                $"`cloudassembly cancel --run-id {existing.RunId}` first, then submit again with --replace.");
+        var deleted = 0;
+        await foreach (var blob in client.Blobs.ListAsync(BlobLayout.RunFolder(existing.RunId), ct))
         {
-            span?.SetTag("cloudassembly.run_id", id);
-            await client.Bus.Publish(new SubmitRun(id, run), ct);
-            Console.WriteLine($"submitted run {id}{(span is null ? "" : $" (trace {span.TraceId})")}");
+            await client.Blobs.DeleteAsync(blob.Name, ct);
+            deleted++;
         }
-        return watch ? await WatchCommand.WatchAsync(client, id, ct) : 0;
+        Console.WriteLine($"replaced run {existing.RunId} ({existing.Status}; {what}): deleted its {deleted} blobs");
+        return true;
+    }
+
+    private static async Task PublishAsync(ClusterClient client, string id, RunSpec run, CancellationToken ct)
+    {
+        using var span = ClusterClient.Source.StartActivity(CommandSampler.SubmitSpan, ActivityKind.Producer);
+        span?.SetTag("cloudassembly.run_id", id);
+        await client.Bus.Publish(new SubmitRun(id, run), ct);
+        var trace = span is null ? "" : ClusterClient.TraceLink(span.TraceId) is { } link ? $"; its trace: {link}" : $" (trace {span.TraceId})";
+        Console.WriteLine($"submitted run {id}{trace}");
     }
 }

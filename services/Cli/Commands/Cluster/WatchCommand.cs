@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CloudAssembly.Cli.Progress;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Client;
 
@@ -7,34 +8,40 @@ namespace CloudAssembly.Cli.Commands.Cluster;
 /// <summary><c>cloudassembly watch</c>: live progress of a run from its events, until it ends, then its table.</summary>
 public static class WatchCommand
 {
+    // A run just submitted may not have its run.json yet: the Assembler creates it when it takes the SubmitRun.
+    private static readonly TimeSpan SubmitPatience = TimeSpan.FromSeconds(30);
+
     public static Command Create()
     {
         var runId = new Option<string>("--run-id") { Description = "The run to follow.", Required = true };
-        var command = new Command("watch", "Follow a run's progress until it completes, fails or is cancelled.") { runId, ClusterClient.Broker, ClusterClient.Store, ClusterClient.Container };
-        command.SetAction(parse => CommandErrors.Run(ct =>
+        var command = new Command("watch", "Follow a run's progress until it completes, fails or is cancelled; Ctrl+C stops watching, not the run.")
+        {
+            runId, ClusterClient.Broker, ClusterClient.Store, ClusterClient.Container,
+        };
+        command.SetAction(parse => CommandErrors.Run(async ct =>
         {
             var id = parse.GetValue(runId)!;
-            return Task.Run(async () =>
-            {
-                await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: true);
-                return await WatchAsync(client, id, ct);
-            }).GetAwaiter().GetResult();
-        }));
+            await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: true);
+            return await WatchAsync(client, id, ct);
+        }, Interruption.RunContinues(parse.GetValue(runId)!)));
         return command;
     }
 
     public static async Task<int> WatchAsync(ClusterClient client, string runId, CancellationToken ct)
     {
-        // A run just submitted may not have its run.json yet: the Assembler creates it when it takes the SubmitRun.
-        for (var waited = 0; await client.Runs.TryGetAsync(runId, ct) is null; waited++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await client.Runs.TryGetAsync(runId, ct) is null)
         {
-            if (waited == 30)
-                throw new ArgumentException($"Run '{runId}' does not exist in this store.");
-            await Task.Delay(1000, ct);
+            if (waited.Elapsed > SubmitPatience)
+                throw new ArgumentException($"Run '{runId}' does not exist in this store ({client.Blobs.Location}) after {SubmitPatience.TotalSeconds:F0} s: " +
+                    "check that the CLI points at the cluster's storage and broker (the AppHost prints the lines to paste) and that the Assembler runs.");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
-        var progress = new ConsoleRunProgress();
-        await using var watcher = await RunWatcher.StartAsync(client.Bus, client.Runs, runId, progress.On);
-        var outcome = await watcher.Outcome.WaitAsync(ct);
+        var outcome = await RunProgressDisplay.ShowAsync(async onEvent =>
+        {
+            await using var watcher = await RunWatcher.StartAsync(client.Bus, client.Runs, runId, onEvent);
+            return await watcher.Outcome.WaitAsync(ct);
+        });
         if (outcome is not RunCompleted completed)
             return CommandErrors.UserError;
         RunReport.Print(completed, Console.Out);

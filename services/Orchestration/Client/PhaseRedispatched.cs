@@ -1,0 +1,7 @@
+namespace CloudAssembly.Orchestration.Client;
+
+/// <summary>
+/// Seen by a <see cref="RunWatcher"/> in <c>run.json</c>: a phase went to a new attempt because the previous one was
+/// lost (its trainer stopped sending heartbeats) or failed; <paramref name="Reason"/> says which.
+/// </summary>
+public sealed record PhaseRedispatched(string RunId, string Phase, int Attempt, string Reason);

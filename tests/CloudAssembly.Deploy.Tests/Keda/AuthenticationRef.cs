@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace CloudAssembly.Deploy.Tests.Keda;
+
+public sealed class AuthenticationRef
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+}
