@@ -12,7 +12,16 @@ public sealed record PhaseProgress(string RunId, string Phase, string AttemptId,
 
 public sealed record PhaseCompleted(string RunId, string Phase, string AttemptId, string Checkpoint, PhaseMetrics Metrics);
 
+/// <summary>
+/// The attempt stopped because its trainer was told to (SIGTERM: a node drain, a rollout, a spot preemption), after
+/// saving what it could. It is dispatched again and does not count against the phase's attempts.
+/// </summary>
+public sealed record PhasePreempted(string RunId, string Phase, string AttemptId, string Reason);
+
 public sealed record PhaseFailed(string RunId, string Phase, string AttemptId, string Reason, bool Retryable);
+
+/// <summary>A submitted run was refused at the door (a bad spec); nothing was stored or started. <paramref name="Reason"/> is one sentence.</summary>
+public sealed record RunRejected(string RunId, string Reason);
 
 public sealed record RunCompleted(string RunId, RunMetrics Metrics);
 

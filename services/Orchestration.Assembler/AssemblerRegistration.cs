@@ -25,7 +25,14 @@ public static class AssemblerRegistration
             {
                 // One message at a time: run.json is compare-and-swapped anyway, this just keeps conflicts rare.
                 e.ConcurrentMessageLimit = 1;
-                e.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
+                // Long enough to ride out a storage outage; a malformed message fails at once instead.
+                e.UseMessageRetry(r =>
+                {
+                    r.Intervals(200, 1000, 5000, 15000, 30000, 60000);
+                    r.Ignore<ArgumentException>();
+                    r.Ignore<FormatException>();
+                    r.Ignore<InvalidDataException>();
+                });
                 e.ConfigureConsumer<AssemblerConsumer>(context);
             }));
     }

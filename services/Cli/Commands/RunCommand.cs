@@ -52,7 +52,8 @@ public static class RunCommand
                 if (outcome is not RunCompleted completed)
                     return CommandErrors.UserError;
                 RunReport.Print(completed, Console.Out, run);
-                Console.WriteLine($"final model: {Path.Combine(blobs, BlobLayout.Finished(id, "FT"))}");
+                var finalModel = (await new RunStore(new BlobLocation(folder).Open()).TryGetAsync(id, cancellation))?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
+                Console.WriteLine($"final model: {Path.Combine(blobs, finalModel)}");
                 return 0;
             }, stopped);
         });
