@@ -3,6 +3,7 @@ using System.Text.Json;
 using CloudAssembly.Contracts;
 using CloudAssembly.Model.Checkpoints;
 using CloudAssembly.Pipeline;
+using CloudAssembly.TestSupport;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Engine;

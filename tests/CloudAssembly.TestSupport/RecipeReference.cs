@@ -1,7 +1,6 @@
 using System.Text.Json;
-using CloudAssembly.TestSupport;
 
-namespace CloudAssembly.Recipe.Tests;
+namespace CloudAssembly.TestSupport;
 
 /// <summary>
 /// <c>tests/reference/recipe.json</c> and <c>mt_step_c1.pth</c>: numbers computed by the official code itself
