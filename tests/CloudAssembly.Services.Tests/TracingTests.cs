@@ -24,6 +24,8 @@ public class TracingTests(ITestOutputHelper output)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddCloudAssembly(new BlobLocation(blobs.Connection, blobs.Name), broker.Uri, addService);
+        // The Assembler's queue must be bound before the submit is published, or the broker drops it.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         var host = builder.Build();
         await host.StartAsync();
         return host;
