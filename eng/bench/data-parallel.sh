@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Data-parallel scaling on the CPU at one global batch: the Fashion-MNIST demo model trained by 1 rank with 2 threads,
-# by 2 MPI processes with 1 thread each (mpiexec -n 2), and by 2 thread ranks of one process with 1 thread each.
-# Prints each configuration's training img/s (the second epoch's, from log.txt) and the scaling efficiency against
-# 1 rank. Usage: [CLI=path/to/cloudassembly] eng/bench/data-parallel.sh [global batch, default 128] [training samples, default 6400]
+# 1 rank with 1 thread, 2 MPI processes with 1 thread each (mpiexec -n 2), and 2 thread ranks of one process with 1
+# thread each. Prints each configuration's training img/s (the second epoch's, from log.txt) and its speed-up against
+# 1 rank with 2 threads. Usage: [CLI=path/to/cloudassembly] eng/bench/data-parallel.sh [global batch, default 128] [training samples, default 6400]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BATCH=${1:-128}
@@ -21,13 +21,15 @@ run() {
     { cat "$WORK/$name.out" >&2; exit 1; }
 }
 run one env OMP_NUM_THREADS=2 "$CLI" "${FLAGS[@]}" --batch_size "$BATCH"
+run single env OMP_NUM_THREADS=1 "$CLI" "${FLAGS[@]}" --batch_size "$BATCH"
 run mpi env OMP_NUM_THREADS=1 mpiexec -n 2 "$CLI" "${FLAGS[@]}" --batch_size $((BATCH / 2)) --world_size 2
 run threads env OMP_NUM_THREADS=1 "$CLI" "${FLAGS[@]}" --batch_size $((BATCH / 2)) --devices cpu,cpu
 BASE=$(rate "$WORK/one")
-printf "%-38s %9s %11s %22s\n" "configuration (global batch $BATCH)" "img/s" "efficiency" "wall / user / sys (s)"
-for name in one mpi threads; do
+printf "%-38s %9s %11s %22s\n" "configuration (global batch $BATCH)" "img/s" "speed-up" "wall / user / sys (s)"
+for name in one single mpi threads; do
   case $name in
     one) label="W=1, 2 intra-op threads" ;;
+    single) label="W=1, 1 intra-op thread" ;;
     mpi) label="W=2 MPI processes x 1 thread" ;;
     threads) label="W=2 thread ranks x 1 thread" ;;
   esac
