@@ -71,7 +71,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         {
             // The services export in batches and the page renders live: wait for every phase to be listed.
             await page.WaitForFunctionAsync($"names => names.every(n => ({PageText})().includes(n))",
-                new WaitForFunctionOptions { Timeout = 90_000 }, Phases);
+                new WaitForFunctionOptions { Timeout = 90_000 }, [Phases]);
         }
         finally
         {
