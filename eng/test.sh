@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (Fashion-MNIST, RabbitMQ, Azurite, the manifest validator,
-# Chromium), builds the solution (Release), runs every test project one after the other and ends with a plain
-# "N passed, N failed" line.
+# The test command: installs and starts what the tests need (Fashion-MNIST, MPICH, RabbitMQ, Azurite, the manifest
+# validator, Chromium), builds the solution (Release), runs every test project one after the other and ends with a
+# plain "N passed, N failed" line.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash eng/install-dataset.sh || exit 1
+bash eng/install-mpi.sh || exit 1
 bash eng/services-up.sh || exit 1
 bash eng/k8s-tools.sh || exit 1
 bash eng/install-chromium.sh || exit 1

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using CloudAssembly.Data.Images;
 using CloudAssembly.Model;
 using CloudAssembly.Storage;
+using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Engine;
 
 namespace CloudAssembly.Cli;
@@ -51,7 +52,8 @@ public static class CommandErrors
         catch (Exception e) when (e is ArgumentException or CheckpointMismatchException or FileNotFoundException
                                       or DirectoryNotFoundException or InvalidDataException or NotSupportedException
                                       or NonFiniteLossException or CorruptImageException or InvalidOperationException
-                                      or BlobStoreException)
+                                      or BlobStoreException or DllNotFoundException or TimeoutException
+                                      or ReplicaDriftException or RankFailedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return UserError;

@@ -2,10 +2,13 @@ using CloudAssembly.Contracts;
 
 namespace CloudAssembly.Cli;
 
-/// <summary>The table printed when a run completes: per phase its epochs, wall and device time, throughput and accuracy.</summary>
+/// <summary>
+/// The table printed when a run completes: per phase its epochs, wall and device time, throughput (all ranks) and
+/// accuracy; with the run's spec, also each phase's effective batch (ranks × batch × update_freq).
+/// </summary>
 public static class RunReport
 {
-    public static void Print(RunCompleted completed, TextWriter output)
+    public static void Print(RunCompleted completed, TextWriter output, RunSpec? spec = null)
     {
         var m = completed.Metrics;
         output.WriteLine();
@@ -18,8 +21,13 @@ public static class RunReport
             output.WriteLine($"assembled model: top-1 {m.Acc1:F2}% (top-5 {m.Acc5:F2}%)");
         if (m.BaselineAcc1 is { } baseline)
             output.WriteLine($"end-to-end baseline: top-1 {baseline:F2}%");
+        if (spec is not null)
+            output.WriteLine($"effective batch (ranks x batch x update_freq): PT {Batch(spec.Pretrain)}, MT {Batch(spec.Modules)}, FT {Batch(spec.Finetune)}" +
+                (spec.Baseline is { } e2e ? $", E2E {Batch(e2e)}" : ""));
         output.WriteLine($"run {completed.RunId}: {TimeSpan.FromSeconds(m.WallSeconds):m\\:ss} wall (m:ss), {m.DeviceSeconds:F0} device-seconds");
     }
+
+    private static string Batch(PhaseRecipe r) => $"{r.WorldSize} x {r.BatchSize} x {r.UpdateFreq} = {r.EffectiveBatch}";
 
     private static int Order(string phase) => phase switch
     {

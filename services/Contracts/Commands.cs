@@ -6,13 +6,19 @@ public sealed record SubmitRun(string RunId, RunSpec Spec);
 /// <summary>Stop a run; phases in flight are cancelled and keep their last checkpoint.</summary>
 public sealed record CancelRun(string RunId, string Reason);
 
-/// <summary>Build the dataset version a run trains on, unless it already exists.</summary>
-public sealed record PrepareDataset(string RunId, string DataSet, string DataPath, string Name, string Version);
+/// <summary>
+/// Build the dataset version a run trains on, unless it already exists. <paramref name="Generation"/> counts the
+/// requests for this run: a build abandoned by a lost DataPrep is asked for again as the next generation, which takes
+/// the build's lease over.
+/// </summary>
+public sealed record PrepareDataset(string RunId, string DataSet, string DataPath, string Name, string Version, int Generation = 1);
 
 /// <summary>
 /// Train (or evaluate) one phase of a run. <paramref name="AttemptId"/> identifies this try; a re-dispatch after a lost
 /// trainer gets a new one and resumes from the phase's last checkpoint in blob storage. <paramref name="Inputs"/> are
 /// the blob names the phase starts from (the meta model for MT, the assembled model for FT, the FT model for Eval).
+/// <paramref name="Generation"/> counts how often this attempt was sent (a command unclaimed for long is sent again);
+/// trainers drop copies older than the run's current one, so copies bounced between busy trainers do not pile up.
 /// </summary>
 public sealed record TrainPhase(string RunId, string Phase, int Attempt, string AttemptId, RunSpec Spec, DatasetRef Dataset,
-    IReadOnlyList<string> Inputs);
+    IReadOnlyList<string> Inputs, int Generation = 1);

@@ -12,9 +12,19 @@ public sealed record PhaseProgress(string RunId, string Phase, string AttemptId,
 
 public sealed record PhaseCompleted(string RunId, string Phase, string AttemptId, string Checkpoint, PhaseMetrics Metrics);
 
+/// <summary>
+/// The attempt stopped because its trainer was told to (SIGTERM: a node drain, a rollout, a spot preemption), after
+/// saving what it could. It is dispatched again and does not count against the phase's attempts.
+/// </summary>
+public sealed record PhasePreempted(string RunId, string Phase, string AttemptId, string Reason);
+
 public sealed record PhaseFailed(string RunId, string Phase, string AttemptId, string Reason, bool Retryable);
 
-public sealed record RunCompleted(string RunId, RunMetrics Metrics);
+/// <summary>A submitted run was refused at the door (a bad spec); nothing was stored or started. <paramref name="Reason"/> is one sentence.</summary>
+public sealed record RunRejected(string RunId, string Reason);
+
+/// <summary>The run's outcome; <paramref name="Report"/> is the blob name of its <c>report.html</c>, written before this is sent.</summary>
+public sealed record RunCompleted(string RunId, RunMetrics Metrics, string? Report = null);
 
 public sealed record RunFailed(string RunId, string Reason);
 

@@ -15,4 +15,19 @@ public sealed record PhaseRecipe
 
     /// <summary>Base lr per 512 images (scaled by the effective batch, as main.py does).</summary>
     public double Lr { get; init; } = 5e-4;
+
+    /// <summary>Pods (trainer processes) the phase runs on at once.</summary>
+    public int Nodes { get; init; } = 1;
+
+    /// <summary>Devices of each pod, one data-parallel rank each.</summary>
+    public int DevicesPerNode { get; init; } = 1;
+
+    /// <summary>Data-parallel ranks: nodes × devices per node.</summary>
+    public int WorldSize => Nodes * DevicesPerNode;
+
+    /// <summary>Samples per optimizer step over all ranks: nodes × devices × batch × update_freq.</summary>
+    public int EffectiveBatch => WorldSize * BatchSize * UpdateFreq;
+
+    /// <summary>The same effective batch on one device: update_freq grows by the world size (the official batch stays).</summary>
+    public PhaseRecipe OnOneDevice() => this with { UpdateFreq = UpdateFreq * WorldSize, Nodes = 1, DevicesPerNode = 1 };
 }

@@ -4,7 +4,9 @@ namespace CloudAssembly.Contracts;
 /// Everything a Deep Model Assembling run needs, as the seed's three scripts carry it: the target model and its K
 /// modules, the dataset, and a recipe per phase (PT on the meta model, MT per module, FT on the assembled model),
 /// plus the augmentation shared by all phases and, optionally, an end-to-end baseline trained beside it. The
-/// defaults are the official ViT-B recipe on ImageNet; <see cref="FashionMnistDemo"/> is the small CPU run.
+/// defaults are the official ViT-B recipe on ImageNet: every phase on 8 devices at effective batch 2048 (PT 8 × 256,
+/// MT 8 × 128 × 2, FT 8 × 64 × 4); <see cref="OnOneDevice"/> keeps 2048 on one device (256 × 8, 128 × 16, 64 × 32).
+/// <see cref="FashionMnistDemo"/> is the small CPU run.
 /// </summary>
 public sealed record RunSpec
 {
@@ -25,9 +27,12 @@ public sealed record RunSpec
 
     public string DatasetVersion { get; init; } = "v1";
 
-    public PhaseRecipe Pretrain { get; init; } = new() { Epochs = 300, BatchSize = 256, DropPath = 0.0 };
-    public PhaseRecipe Modules { get; init; } = new() { Epochs = 100, BatchSize = 128, UpdateFreq = 2, DropPath = 0.1 };
-    public PhaseRecipe Finetune { get; init; } = new() { Epochs = 100, BatchSize = 64, UpdateFreq = 4, DropPath = 0.1, WarmupEpochs = 0, ClipGrad = 1.0 };
+    /// <summary>The official recipe's effective batch for ViT-B/L/H: 8 GPUs × batch × update_freq.</summary>
+    public const int OfficialEffectiveBatch = 2048;
+
+    public PhaseRecipe Pretrain { get; init; } = new() { Epochs = 300, BatchSize = 256, DropPath = 0.0, DevicesPerNode = 8 };
+    public PhaseRecipe Modules { get; init; } = new() { Epochs = 100, BatchSize = 128, UpdateFreq = 2, DropPath = 0.1, DevicesPerNode = 8 };
+    public PhaseRecipe Finetune { get; init; } = new() { Epochs = 100, BatchSize = 64, UpdateFreq = 4, DropPath = 0.1, WarmupEpochs = 0, ClipGrad = 1.0, DevicesPerNode = 8 };
 
     /// <summary>An end-to-end baseline of the full model to train beside the run, or null.</summary>
     public PhaseRecipe? Baseline { get; init; }
@@ -54,25 +59,36 @@ public sealed record RunSpec
 
     public int NumModules => Depths.Count;
 
+    /// <summary>Every phase on one device at the same effective batch (more accumulation steps instead of more ranks).</summary>
+    public RunSpec OnOneDevice() => this with
+    {
+        Pretrain = Pretrain.OnOneDevice(),
+        Modules = Modules.OnOneDevice(),
+        Finetune = Finetune.OnOneDevice(),
+        Baseline = Baseline?.OnOneDevice(),
+    };
+
     /// <summary>
-    /// The embedded default: a 4-module, 8-block ViT (dim 64) on Fashion-MNIST that runs PT, 4 × MT and FT on two CPU
-    /// cores in minutes. Mixup, cutmix, RandAugment, colour jitter, erasing and the padded crop are off: on 28×28 clothes
-    /// and a few epochs they cost more accuracy than they add (a ViT this small learns slowly from scratch). The phases
-    /// themselves are exactly the official ones; FT clips gradients at 1 in fp32, which the official code does only
-    /// under AMP.
+    /// The embedded default: a 4-module, 8-block ViT (dim 64, 7×7 patches: 16 tokens) on all 60,000 Fashion-MNIST images
+    /// that runs PT, 4 × MT and FT on two CPU cores in minutes. 7×7 patches learn faster per image than 4×4 on 28×28
+    /// clothes and cost a third as much. Mixup, cutmix, RandAugment, colour jitter, erasing and the padded crop are off:
+    /// over a few epochs they cost more accuracy than they add. FT gets 7 epochs because the official per-epoch cosine only
+    /// anneals over several (with 5 it ended at 87.3%). The per-epoch evaluations use 2,000 test images; the final
+    /// evaluation uses all 10,000. The phases themselves are exactly the official ones; FT clips gradients at 1 in fp32, which the
+    /// official code does only under AMP.
     /// </summary>
     public static RunSpec FashionMnistDemo() => new()
     {
-        Model = "vit_mini_patch4_28",
+        Model = "vit_mini_patch7_28",
         Depths = [2, 2, 2, 2],
         MetaDepths = [1, 1, 1, 1],
         DataSet = "FMNIST",
         DataPath = "/usr/share/datasets/fashion-mnist",
         InputSize = 28,
-        Pretrain = new() { Epochs = 2, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
+        Pretrain = new() { Epochs = 3, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
         Modules = new() { Epochs = 1, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
         // fp32 on the CPU, where the official code would not clip: the demo asks for clipping explicitly.
-        Finetune = new() { Epochs = 2, BatchSize = 64, DropPath = 0.05, WarmupEpochs = 0, ClipGrad = 1.0, ClipGradInFp32 = true, Lr = 8e-3 },
+        Finetune = new() { Epochs = 7, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, ClipGrad = 1.0, ClipGradInFp32 = true, Lr = 8e-3 },
         Mixup = 0,
         Cutmix = 0,
         Aa = "none",
@@ -80,6 +96,6 @@ public sealed record RunSpec
         CropPadding = 0,
         Reprob = 0,
         RepeatedAug = false,
-        TrainLimit = 30_000,
+        EvalLimit = 2_000,
     };
 }

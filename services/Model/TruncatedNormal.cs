@@ -5,16 +5,16 @@ namespace CloudAssembly.Model;
 /// <summary>
 /// timm's <c>trunc_normal_</c> (PyTorch's algorithm: inverse CDF of a uniform draw between the bounds' CDF values,
 /// then clamped). TorchSharp 0.107's <c>nn.init.trunc_normal_</c> fills the tensor with the std instead of sampling,
-/// so we do not use it.
+/// so we do not use it. The draw comes from <paramref name="generator"/> when given (a phase's own), else the global one.
 /// </summary>
 public static class TruncatedNormal
 {
-    public static void Fill(Tensor tensor, double std, double mean = 0.0, double a = -2.0, double b = 2.0)
+    public static void Fill(Tensor tensor, double std, Generator? generator = null, double mean = 0.0, double a = -2.0, double b = 2.0)
     {
         using var _ = no_grad();
         var low = NormalCdf((a - mean) / std);
         var high = NormalCdf((b - mean) / std);
-        tensor.uniform_(2 * low - 1, 2 * high - 1);
+        tensor.uniform_(2 * low - 1, 2 * high - 1, generator);
         tensor.erfinv_();
         tensor.mul_(std * Math.Sqrt(2.0));
         tensor.add_(mean);

@@ -9,11 +9,14 @@ namespace CloudAssembly.Model;
 /// The official ViT (timm 0.3.2 <c>VisionTransformer</c> as Deep Model Assembling uses it): patch embedding, a class
 /// token, learned position embeddings, pre-norm blocks, a final LayerNorm and a linear head on the class token.
 /// Parameter names are the official state-dict keys. The <see cref="Stages"/> view splits the network into the K
-/// modules of <see cref="VitConfig.DividedDepths"/>, each with the official local key names.
+/// modules of <see cref="VitConfig.DividedDepths"/>, each with the official local key names. Initialisation and
+/// drop-path draw from the generator given (a phase's or a rank's own, so that concurrent phases in one process do not
+/// disturb each other), or from the process-global one when none is.
 /// </summary>
 public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
 {
     private readonly Autocast autocast = new();
+    private readonly DropPathRandom dropPathRandom = new();
     private readonly PatchEmbed patch_embed;
     private readonly Parameter cls_token;
     private readonly Parameter pos_embed;
@@ -21,17 +24,19 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     private readonly LayerNorm norm;
     private readonly Linear head;
 
-    public VisionTransformer(VitConfig config) : base(config.Name)
+    public VisionTransformer(VitConfig config, Generator? random = null) : base(config.Name)
     {
         Config = config;
         patch_embed = new PatchEmbed(config, autocast);
         cls_token = new Parameter(zeros(1, 1, config.EmbedDim));
         pos_embed = new Parameter(zeros(1, config.NumPatches + 1, config.EmbedDim));
-        blocks = new ModuleList<Block>(config.DropPathRates().Select(r => new Block(config, r, autocast)).ToArray());
+        blocks = new ModuleList<Block>(config.DropPathRates().Select(r => new Block(config, r, autocast, dropPathRandom)).ToArray());
         norm = nn.LayerNorm(config.EmbedDim, eps: config.LayerNormEps);
         head = nn.Linear(config.EmbedDim, config.NumClasses);
         RegisterComponents();
-        InitWeights();
+        if (random is not null)
+            RedrawDefaultInit(random);
+        InitWeights(random);
         Stages = Enumerable.Range(0, config.NumStages).Select(i => new Stage(this, i)).ToArray();
     }
 
@@ -49,6 +54,13 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     {
         get => autocast.Type;
         set => autocast.Type = value;
+    }
+
+    /// <summary>The generator drop-path masks come from while training (null: the process-global one).</summary>
+    public Generator? DropPathGenerator
+    {
+        get => dropPathRandom.Generator;
+        set => dropPathRandom.Generator = value;
     }
 
     public override Tensor forward(Tensor images)
@@ -85,18 +97,53 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         yield return ("head.bias", head.bias!);
     }
 
-    private void InitWeights()
+    /// <summary>
+    /// PyTorch's default init of every Conv2d and Linear (kaiming-uniform with a = √5, bias uniform ±1/√fan_in), drawn
+    /// again from <paramref name="random"/> in construction order: the constructors drew it from the global generator,
+    /// and redrawing it here makes a model built from a generator seeded with s equal, bit for bit, to one built
+    /// after <c>manual_seed(s)</c>.
+    /// </summary>
+    private void RedrawDefaultInit(Generator random)
     {
         using var _ = no_grad();
-        TruncatedNormal.Fill(pos_embed, std: .02);
-        TruncatedNormal.Fill(cls_token, std: .02);
+        foreach (var module in DepthFirst(this))
+        {
+            var (weight, bias) = module switch
+            {
+                Conv2d c => (c.weight!, c.bias),
+                Linear l => (l.weight!, l.bias),
+                _ => ((Tensor?)null, (Tensor?)null),
+            };
+            if (weight is null)
+                continue;
+            var fanIn = weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+            var bound = Math.Sqrt(3.0) * (Math.Sqrt(2.0 / (1 + 5.0)) / Math.Sqrt(fanIn));
+            weight.uniform_(-bound, bound, random);
+            bias?.uniform_(-1 / Math.Sqrt(fanIn), 1 / Math.Sqrt(fanIn), random);
+        }
+    }
+
+    // Pre-order is construction order here (named_modules() is breadth-first, which puts the head before the blocks).
+    private static IEnumerable<nn.Module> DepthFirst(nn.Module module)
+    {
+        yield return module;
+        foreach (var (_, child) in module.named_children())
+            foreach (var m in DepthFirst(child))
+                yield return m;
+    }
+
+    private void InitWeights(Generator? random)
+    {
+        using var _ = no_grad();
+        TruncatedNormal.Fill(pos_embed, std: .02, random);
+        TruncatedNormal.Fill(cls_token, std: .02, random);
         // timm's _init_weights: Linear ~ trunc_normal(.02) with zero bias, LayerNorm 1/0. The patch-embedding
         // Conv2d is not touched and keeps PyTorch's default (kaiming-uniform) init.
         foreach (var (_, module) in named_modules())
         {
             if (module is Linear linear)
             {
-                TruncatedNormal.Fill(linear.weight!, std: .02);
+                TruncatedNormal.Fill(linear.weight!, std: .02, random);
                 linear.bias?.zero_();
             }
             else if (module is LayerNorm layerNorm)
@@ -118,6 +165,25 @@ internal sealed class Autocast
         if (Type is not { } t)
             return layer.call(x);
         return F.linear(x.to(t), layer.weight!.to(t), layer.bias?.to(t));
+    }
+}
+
+/// <summary>
+/// Holds the generator every block of one network draws its drop-path masks from. TorchSharp 0.107's generators are
+/// CPU generators only, so on another device the few values are drawn on the host into pinned memory and copied
+/// without blocking (a pageable copy would make the host wait for the GPU twice per block).
+/// </summary>
+internal sealed class DropPathRandom
+{
+    public Generator? Generator { get; set; }
+
+    public Tensor Draw(long batch, ScalarType dtype, Device device)
+    {
+        if (Generator is null || device.type == DeviceType.CPU)
+            return rand(batch, 1, 1, dtype: dtype, device: device, generator: Generator);
+        using var host = rand(batch, 1, 1, dtype: dtype, generator: Generator);
+        using var pinned = host.pin_memory();
+        return pinned.to(device, non_blocking: true);
     }
 }
 
@@ -199,14 +265,16 @@ internal sealed class Block : nn.Module<Tensor, Tensor>
     private readonly LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly double dropPath;
+    private readonly DropPathRandom random;
 
-    public Block(VitConfig config, double dropPath, Autocast autocast) : base("Block")
+    public Block(VitConfig config, double dropPath, Autocast autocast, DropPathRandom random) : base("Block")
     {
         norm1 = nn.LayerNorm(config.EmbedDim, eps: config.LayerNormEps);
         attn = new Attention(config, autocast);
         norm2 = nn.LayerNorm(config.EmbedDim, eps: config.LayerNormEps);
         mlp = new Mlp(config, autocast);
         this.dropPath = dropPath;
+        this.random = random;
         RegisterComponents();
     }
 
@@ -222,7 +290,7 @@ internal sealed class Block : nn.Module<Tensor, Tensor>
         if (dropPath == 0.0 || !training)
             return x;
         var keep = 1.0 - dropPath;
-        var mask = (rand(x.shape[0], 1, 1, dtype: x.dtype, device: x.device) + keep).floor_();
+        var mask = (random.Draw(x.shape[0], x.dtype, x.device) + keep).floor_();
         return x.div(keep) * mask;
     }
 }

@@ -6,9 +6,9 @@ using MassTransit;
 namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>The Assembler's queue: every command and event that moves a run, each handed to the <see cref="RunCoordinator"/>.</summary>
-public sealed class AssemblerConsumer(RunCoordinator coordinator) :
+public sealed class AssemblerConsumer(RunCoordinator coordinator, TimeProvider time) :
     IConsumer<SubmitRun>, IConsumer<CancelRun>, IConsumer<DatasetReady>, IConsumer<DatasetFailed>,
-    IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>
+    IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>, IConsumer<PhasePreempted>
 {
     public Task Consume(ConsumeContext<SubmitRun> context) =>
         coordinator.SubmitAsync(context.Message, Activity.Current?.Id, context, context.CancellationToken);
@@ -26,10 +26,13 @@ public sealed class AssemblerConsumer(RunCoordinator coordinator) :
         Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseStarted(run, context.Message));
 
     public Task Consume(ConsumeContext<PhaseCompleted> context) =>
-        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseCompleted(run, context.Message, DateTimeOffset.UtcNow));
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseCompleted(run, context.Message, time.GetUtcNow()));
 
     public Task Consume(ConsumeContext<PhaseFailed> context) =>
         Apply(context, context.Message.RunId, run => RunStateMachine.OnPhaseFailed(run, context.Message));
+
+    public Task Consume(ConsumeContext<PhasePreempted> context) =>
+        Apply(context, context.Message.RunId, run => RunStateMachine.OnPhasePreempted(run, context.Message));
 
     private Task Apply(ConsumeContext context, string runId, Func<RunDocument, RunDocument?> change) =>
         coordinator.ApplyAsync(runId, change, context, context.CancellationToken);

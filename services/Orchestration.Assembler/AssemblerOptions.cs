@@ -1,14 +1,25 @@
 namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
-/// The Assembler's settings (section <c>Assembler</c>): how often the watchdog looks at leases, how old a heartbeat
-/// may be before the attempt is given up, and how long a dispatched phase may wait unclaimed before its command is
-/// sent again (a duplicate is dropped by the lease, so re-sending is safe).
+/// The Assembler's settings (section <c>Assembler</c>): how often the watchdog looks at leases; how long a lease may
+/// stay unchanged (timed on the watchdog's own clock) before the attempt is given up, and how long after a storage
+/// error no lease is given up (trainers could not renew either); how long an attempt may heartbeat without training a
+/// step; which folders source data may come from; how long a dispatched phase may wait unclaimed before its command is sent again (a duplicate is dropped by the
+/// lease, so re-sending is safe); and the longest pause before looking at a run whose handling keeps failing.
 /// </summary>
 public sealed record AssemblerOptions
 {
     public TimeSpan WatchdogInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan StorageGrace { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan ProgressTimeout { get; init; } = TimeSpan.FromMinutes(30);
     public TimeSpan RedispatchAfter { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MaxRunBackoff { get; init; } = TimeSpan.FromMinutes(5);
     public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "cloudassembly", "assembler");
+
+    /// <summary>The folders DataPrep reads source datasets from; a submitted run's data path must lie under one of them.</summary>
+    public IReadOnlyList<string> DataRoots { get; init; } = ["/datasets", "/usr/share/datasets"];
+
+    /// <summary>Fault injection for tests only: where the Assembler kills itself on purpose.</summary>
+    public AssemblerFaults Faults { get; init; } = new();
 }

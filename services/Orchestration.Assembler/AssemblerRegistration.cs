@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace CloudAssembly.Orchestration.Assembler;
 
-/// <summary>The Assembler's wiring: the run coordinator, model assembly, the lease watchdog and the <c>assembler</c> queue.</summary>
+/// <summary>The Assembler's wiring: the run coordinator, model assembly, run reports, the lease watchdog and the <c>assembler</c> queue.</summary>
 public static class AssemblerRegistration
 {
     /// <summary>The Assembler service from configuration (section <c>Assembler</c>).</summary>
@@ -17,6 +17,7 @@ public static class AssemblerRegistration
     {
         bus.Services.AddSingleton(options);
         bus.Services.AddSingleton<ModelAssemblyService>();
+        bus.Services.AddSingleton<RunReportPublisher>();
         bus.Services.AddSingleton<RunCoordinator>();
         bus.Services.AddSingleton<LeaseWatchdog>();
         bus.Services.AddHostedService(sp => sp.GetRequiredService<LeaseWatchdog>());
@@ -25,7 +26,14 @@ public static class AssemblerRegistration
             {
                 // One message at a time: run.json is compare-and-swapped anyway, this just keeps conflicts rare.
                 e.ConcurrentMessageLimit = 1;
-                e.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
+                // Long enough to ride out a storage outage; a malformed message fails at once instead.
+                e.UseMessageRetry(r =>
+                {
+                    r.Intervals(200, 1000, 5000, 15000, 30000, 60000);
+                    r.Ignore<ArgumentException>();
+                    r.Ignore<FormatException>();
+                    r.Ignore<InvalidDataException>();
+                });
                 e.ConfigureConsumer<AssemblerConsumer>(context);
             }));
     }

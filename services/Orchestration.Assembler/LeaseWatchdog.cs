@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
+using CloudAssembly.Storage;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,27 +11,29 @@ using Microsoft.Extensions.Logging;
 namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
-/// Looks at every unfinished run on a timer. A phase whose current attempt's heartbeats stopped is given up and
-/// dispatched again (the new attempt resumes from the phase's last checkpoint); a command that nobody claimed for a long
-/// time is sent again (in case it was lost between storing and sending); anything the stored state asks for that has
-/// not happened (assembly, a dispatch) is carried out. So the Assembler can be killed at any moment.
+/// Looks at every unfinished run on a timer and carries out what its stored state asks for: sends what is left in its
+/// outbox, assembles, dispatches; re-sends a command nobody claimed for a long time; and gives up an attempt whose
+/// lease stopped changing, or that renews without training a step, and dispatches the phase again (the new attempt
+/// resumes through the phase's pointer). A lease is judged only by whether its ETag and progress change, timed on
+/// this process's monotonic clock, and not at all for a while after storage failed (trainers could not renew either);
+/// a phase that finished but whose completion was lost is recovered from its pointer instead. Each run is handled on
+/// its own: one that keeps failing is backed off, counted in its <c>run.json</c> and in a metric, and the sweep goes on.
+/// So the Assembler can be killed at any moment.
 /// </summary>
-public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases, IBus bus, AssemblerOptions options,
-    ILogger<LeaseWatchdog> log) : BackgroundService
+public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases, PointerStore pointers, IBus bus, AssemblerOptions options,
+    TimeProvider time, ILogger<LeaseWatchdog> log) : BackgroundService
 {
+    private readonly ConcurrentDictionary<string, LeaseObservation> observed = new();
+    private readonly ConcurrentDictionary<string, long> unclaimedSince = new();
+    private readonly ConcurrentDictionary<string, RunBackoff> backoff = new();
+    private long storageFailedAt = long.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.WatchdogInterval);
+        using var timer = new PeriodicTimer(options.WatchdogInterval, time);
         do
         {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Watchdog sweep failed; trying again in {Interval}", options.WatchdogInterval);
-            }
+            await SweepAsync(stoppingToken);
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
@@ -37,70 +41,165 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
     {
         // Polling every few seconds is no part of any run's story; what it finds (a lost attempt) is, and says so.
         using var outside = CloudAssemblyTelemetry.OutsideRunTraces("watchdog sweep");
-        foreach (var runId in await coordinator.Runs.ActiveRunsAsync(ct))
+        IReadOnlyList<string> active;
+        try
         {
-            if (await coordinator.Runs.TryGetAsync(runId, ct) is not { } stored)
+            active = await coordinator.Runs.ActiveRunsAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            StorageFailed(e);
+            return;
+        }
+        foreach (var runId in active)
+        {
+            if (backoff.TryGetValue(runId, out var wait) && time.GetTimestamp() < wait.RetryAt)
                 continue;
-            var run = stored.Run;
-            if (run.IsFinished)
+            try
             {
-                await coordinator.Runs.Blobs.DeleteAsync(BlobLayout.Active(runId), ct);
-                continue;
+                await SweepRunAsync(runId, ct);
+                backoff.TryRemove(runId, out _);
             }
-            foreach (var (name, phase) in run.Phases.Where(p => p.Value.IsActive))
-                await CheckAsync(run, PhaseKey.Parse(name), phase, ct);
-            if (run.Dataset is null && run.DatasetRequested && DateTimeOffset.UtcNow - run.UpdatedAt > options.RedispatchAfter)
-                await coordinator.ApplyAsync(runId, r => r.Dataset is null ? r with { DatasetRequested = false } : null, bus, ct);
-            if (RunStateMachine.Advance(run, DateTimeOffset.UtcNow) is { Messages.Count: > 0 } or { Assemble: true })
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                using var activity = CloudAssemblyTelemetry.StartRunActivity("reconcile", runId, run.TraceParent);
-                await coordinator.ReconcileAsync(runId, bus, ct);
+                if (StorageFaults.IsUnavailable(e))
+                    StorageFailed(e);
+                else
+                    await RunFaultedAsync(runId, e, ct);
             }
+        }
+    }
+
+    private async Task SweepRunAsync(string runId, CancellationToken ct)
+    {
+        if (await coordinator.Runs.TryGetAsync(runId, ct) is not { } stored)
+            return;
+        var run = stored.Run;
+        await coordinator.SendOutboxAsync(run, bus, ct);
+        if (run.IsFinished)
+        {
+            await coordinator.Runs.Blobs.DeleteAsync(BlobLayout.Active(runId), ct);
+            return;
+        }
+        foreach (var (name, phase) in run.Phases.Where(p => p.Value.IsActive))
+            await CheckAsync(run, PhaseKey.Parse(name), phase, ct);
+        if (run.Dataset is null && run.DatasetRequested && await DatasetAbandonedAsync(run, ct) is { } why)
+        {
+            log.LogWarning("Run {RunId}: {Why}; asking for the dataset again", runId, why);
+            await coordinator.ApplyAsync(runId, r => r.Dataset is null && r.DatasetGeneration == run.DatasetGeneration
+                ? r with { DatasetRequested = false } : null, bus, ct);
+        }
+        if (RunStateMachine.Advance(run, time.GetUtcNow()) is { Messages.Count: > 0 } or { Assemble: true })
+        {
+            using var activity = CloudAssemblyTelemetry.StartRunActivity("reconcile", runId, run.TraceParent);
+            await coordinator.ReconcileAsync(runId, bus, ct);
         }
     }
 
     private async Task CheckAsync(RunDocument run, PhaseKey key, PhaseState phase, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
         var lease = await leases.TryReadAsync(run.RunId, key.ToString(), ct);
-        if (lease is { Lease: var held } && held.AttemptId == phase.AttemptId)
+        if (lease is not { Lease: var held, ETag: var etag } || held.AttemptId != phase.AttemptId)
         {
-            if (now - held.HeartbeatAt <= options.LeaseTimeout)
-                return;
-            // The lost attempt's own span never ended (its trainer died): this one stands for it, from its start.
-            using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} attempt lost", run.RunId, run.TraceParent,
-                startTime: held.StartedAt);
-            var reason = $"trainer '{held.Trainer}' stopped sending heartbeats (last {held.HeartbeatAt:HH:mm:ss}); dispatched again";
+            if (phase.Status == PhaseStatus.Dispatched && Unclaimed(phase.AttemptId!) > options.RedispatchAfter)
+            {
+                unclaimedSince.TryRemove(phase.AttemptId!, out _);
+                using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} sent again", run.RunId, run.TraceParent);
+                activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
+                activity?.SetTag(CloudAssemblyTelemetry.Attempt, phase.Attempt);
+                activity?.SetTag(CloudAssemblyTelemetry.Reason, $"no trainer claimed attempt {phase.Attempt} for {options.RedispatchAfter}");
+                log.LogInformation("Run {RunId} {Phase}: attempt {Attempt} unclaimed for {Wait}; sending it again", run.RunId, key, phase.Attempt,
+                    options.RedispatchAfter);
+                await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnUnclaimed(r, key, phase.AttemptId), bus, ct);
+            }
+            return;
+        }
+        unclaimedSince.TryRemove(phase.AttemptId!, out _);
+        var seen = Observe($"{run.RunId}/{key}", held, etag);
+        var silent = time.GetElapsedTime(seen.ChangedAt);
+        var stalled = time.GetElapsedTime(seen.ProgressedAt);
+        if ((silent <= options.LeaseTimeout && stalled <= options.ProgressTimeout) || time.GetElapsedTime(storageFailedAt) < options.StorageGrace)
+            return;
+        observed.TryRemove($"{run.RunId}/{key}", out _);
+        if (await pointers.TryReadAsync(run.RunId, key.ToString(), ct) is { Pointer: { Finished: { } finished, Metrics: { } metrics } })
+        {
+            log.LogWarning("Run {RunId} {Phase}: attempt {Attempt} finished but its completion never arrived; recovering it", run.RunId, key, phase.Attempt);
+            await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnPhaseCompleted(r,
+                new PhaseCompleted(run.RunId, key.ToString(), held.AttemptId, finished, metrics), time.GetUtcNow()), bus, ct);
+            return;
+        }
+        var reason = silent > options.LeaseTimeout
+            ? $"trainer '{held.Trainer}' stopped renewing its lease during attempt {phase.Attempt}"
+            : $"trainer '{held.Trainer}' renewed its lease but trained no step for {stalled.TotalMinutes:F0} min during attempt {phase.Attempt}";
+        // The lost attempt's own span never ended (its trainer died): this one stands for it, from its start.
+        using (var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} attempt lost", run.RunId, run.TraceParent,
+            startTime: held.StartedAt))
+        {
             activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
             activity?.SetTag(CloudAssemblyTelemetry.Attempt, held.Attempt);
             activity?.SetTag(CloudAssemblyTelemetry.Trainer, held.Trainer);
             activity?.SetTag(CloudAssemblyTelemetry.Reason, reason);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
-            CloudAssemblyTelemetry.Redispatches.Add(1, new KeyValuePair<string, object?>(CloudAssemblyTelemetry.Phase, key.Kind.ToString()));
-            log.LogWarning("Run {RunId} {Phase}: no heartbeat from {Trainer} since {Heartbeat}; dispatching it again",
-                run.RunId, key, held.Trainer, held.HeartbeatAt);
-            var lost = (held.HeartbeatAt - held.StartedAt).TotalSeconds;
-            CloudAssemblyTelemetry.DeviceSeconds.Add(lost, new KeyValuePair<string, object?>("cloudassembly.run_id", run.RunId));
-            await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnLeaseExpired(r, key, held.AttemptId, lost, held.Trainer), bus, ct);
         }
-        else if (phase.Status == PhaseStatus.Dispatched && now - phase.DispatchedAt > options.RedispatchAfter)
-        {
-            using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} sent again", run.RunId, run.TraceParent);
-            activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
-            activity?.SetTag(CloudAssemblyTelemetry.Attempt, phase.Attempt);
-            activity?.SetTag(CloudAssemblyTelemetry.Reason, $"no trainer claimed attempt {phase.Attempt} since {phase.DispatchedAt:HH:mm:ss}");
-            log.LogInformation("Run {RunId} {Phase}: attempt {Attempt} unclaimed since {Dispatched}; sending it again",
-                run.RunId, key, phase.Attempt, phase.DispatchedAt);
-            await coordinator.ApplyAsync(run.RunId, r => Redispatch(r, key, phase.AttemptId), bus, ct);
-        }
+        CloudAssemblyTelemetry.Redispatches.Add(1, new KeyValuePair<string, object?>(CloudAssemblyTelemetry.Phase, key.Kind.ToString()));
+        log.LogWarning("Run {RunId} {Phase}: {Reason}; dispatching it again", run.RunId, key, reason);
+        // Both times come from the trainer's clock, so their difference is its own elapsed time whatever its offset.
+        var lost = Math.Max(0, (held.HeartbeatAt - held.StartedAt).TotalSeconds);
+        CloudAssemblyTelemetry.DeviceSeconds.Add(lost, new KeyValuePair<string, object?>("cloudassembly.run_id", run.RunId));
+        await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnLeaseExpired(r, key, held.AttemptId, lost, reason), bus, ct);
     }
 
-    /// <summary>The same attempt again (same id, so whoever claims it first runs it), re-sent by resetting it to pending.</summary>
-    private static RunDocument? Redispatch(RunDocument run, PhaseKey key, string? attemptId)
+    /// <summary>Why the dataset should be asked for again (its request went unclaimed, or its build's lease went silent), or null.</summary>
+    private async Task<string?> DatasetAbandonedAsync(RunDocument run, CancellationToken ct)
     {
-        var phase = run.Phase(key);
-        return phase.Status == PhaseStatus.Dispatched && phase.AttemptId == attemptId
-            ? run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Attempt = phase.Attempt - 1 })
+        var lease = await leases.TryReadAsync(run.RunId, BlobLayout.DatasetLease, ct);
+        if (lease is not { Lease: var held, ETag: var etag } || held.Attempt != run.DatasetGeneration)
+            return Unclaimed($"{run.RunId}/dataset/{run.DatasetGeneration}") > options.RedispatchAfter
+                ? $"nobody took dataset request {run.DatasetGeneration} up for {options.RedispatchAfter}"
+                : null;
+        var silent = time.GetElapsedTime(Observe($"{run.RunId}/dataset", held, etag).ChangedAt);
+        return silent > options.LeaseTimeout && time.GetElapsedTime(storageFailedAt) >= options.StorageGrace
+            ? $"DataPrep '{held.Trainer}' stopped renewing the build's lease"
             : null;
+    }
+
+    /// <summary>Records what the watchdog sees of a lease now, on its own clock, and returns when it last changed and progressed.</summary>
+    private LeaseObservation Observe(string key, PhaseLease held, string etag)
+    {
+        var now = time.GetTimestamp();
+        return observed.AddOrUpdate(key, _ => new LeaseObservation(held.AttemptId, etag, now, held.Progress, now),
+            (_, old) => old.AttemptId != held.AttemptId ? new LeaseObservation(held.AttemptId, etag, now, held.Progress, now)
+                : old with
+                {
+                    ETag = etag,
+                    ChangedAt = old.ETag == etag ? old.ChangedAt : now,
+                    Progress = held.Progress,
+                    ProgressedAt = old.Progress == held.Progress ? old.ProgressedAt : now,
+                });
+    }
+
+    private TimeSpan Unclaimed(string key) => time.GetElapsedTime(unclaimedSince.GetOrAdd(key, _ => time.GetTimestamp()));
+
+    private void StorageFailed(Exception e)
+    {
+        Interlocked.Exchange(ref storageFailedAt, time.GetTimestamp());
+        log.LogWarning("Watchdog: blob storage failed ({Error}); no lease is given up for {Grace}", e.Message, options.StorageGrace);
+    }
+
+    private async Task RunFaultedAsync(string runId, Exception e, CancellationToken ct)
+    {
+        var failures = (backoff.TryGetValue(runId, out var previous) ? previous.Failures : 0) + 1;
+        var delay = TimeSpan.FromTicks(Math.Min(options.WatchdogInterval.Ticks << Math.Min(failures, 16), options.MaxRunBackoff.Ticks));
+        backoff[runId] = new RunBackoff(failures, time.GetTimestamp() + (long)(delay.TotalSeconds * time.TimestampFrequency));
+        CloudAssemblyTelemetry.RunFaults.Add(1, new KeyValuePair<string, object?>("cloudassembly.run_id", runId));
+        log.LogError(e, "Watchdog: run {RunId} failed ({Failures} time(s) in a row); looking at it again in {Delay}", runId, failures, delay);
+        try
+        {
+            await coordinator.Runs.UpdateAsync(runId, r => r with { Faults = r.Faults + 1, LastFault = e.Message }, ct);
+        }
+        catch (Exception recording) when (recording is not OperationCanceledException)
+        {
+            log.LogWarning("Watchdog: could not record the fault in run {RunId}'s run.json ({Error})", runId, recording.Message);
+        }
     }
 }

@@ -8,11 +8,11 @@ using CloudAssembly.Storage;
 namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
-/// The Assembler's own work: fetch the K module checkpoints, assemble the full model and store it create-only as
-/// <c>runs/{id}/assembled/assembled.pth</c> (if it is already there, from a run of this step that died before
-/// recording it, it is used as it is).
+/// The Assembler's own work: fetch the K module checkpoints (read through each module's pointer), assemble the full
+/// model and store it create-only as <c>runs/{id}/assembled/assembled.pth</c> (if it is already there, from a run of
+/// this step that died before recording it, it is used as it is).
 /// </summary>
-public sealed class ModelAssemblyService(IBlobStore store, AssemblerOptions options)
+public sealed class ModelAssemblyService(IBlobStore store, PointerStore pointers, AssemblerOptions options)
 {
     // The event that completes the last module and the watchdog's reconcile can both ask at once: assemble once.
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> inFlight = new();
@@ -36,13 +36,15 @@ public sealed class ModelAssemblyService(IBlobStore store, AssemblerOptions opti
         using var activity = CloudAssemblyTelemetry.StartRunActivity("assemble modules", run.RunId, run.TraceParent);
         if (await store.TryGetPropertiesAsync(target, ct) is not null)
             return target;
+        if (options.Faults.FailAssembly)
+            throw new InvalidDataException("Assembly fails on purpose (the test setting Assembler:Faults:FailAssembly).");
         var folder = Path.Combine(options.WorkFolder, run.RunId, $"assemble-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var modules = new List<string>();
         for (var i = 0; i < run.Spec.NumModules; i++)
         {
-            var source = run.Phase(PhaseKey.Module(i)).Checkpoint
-                ?? throw new InvalidOperationException($"Run '{run.RunId}': module {i} has no checkpoint yet.");
+            var source = (await pointers.TryReadAsync(run.RunId, PhaseKey.Module(i).ToString(), ct))?.Pointer.Finished
+                ?? throw new InvalidOperationException($"Run '{run.RunId}': module {i} has no finished checkpoint in its pointer yet.");
             var local = Path.Combine(folder, $"MT_{i}.pth");
             await store.DownloadFileAsync(source, local, ct);
             modules.Add(local);

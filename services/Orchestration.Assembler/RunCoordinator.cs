@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
@@ -7,17 +8,29 @@ namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
 /// Applies one event to a run: change <c>run.json</c> by compare-and-swap (the change and <see cref="RunStateMachine.Advance"/>
-/// together), then send what the stored state asks for — commands, the run's outcome when it just finished — and
-/// assemble the modules when they are all done. Sending after storing means a crash in between loses a dispatch, which
-/// the watchdog re-sends; storing first means no trainer ever sees a command the run does not know about.
+/// together), storing the messages the new state decides — commands, the run's outcome when it just finished — in the
+/// same write (the outbox); then send them and clear them, and assemble the modules when they are all done. A crash
+/// between storing and sending loses nothing: whoever next touches the run (an event, the watchdog, a restart) sends
+/// what is still in the outbox. Storing first means no trainer ever sees a command the run does not know about.
 /// </summary>
-public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, ILogger<RunCoordinator> log)
+public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, RunReportPublisher reports, AssemblerOptions options,
+    TimeProvider time, ILogger<RunCoordinator> log)
 {
     public RunStore Runs => runs;
 
     public async Task SubmitAsync(SubmitRun submit, string? traceParent, IPublishEndpoint publish, CancellationToken ct)
     {
-        var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, DateTimeOffset.UtcNow, traceParent), ct);
+        try
+        {
+            RunSpecRules.Validate(submit.RunId, submit.Spec, options.DataRoots);
+        }
+        catch (ArgumentException e)
+        {
+            log.LogWarning("Run {RunId} rejected: {Reason}", submit.RunId, e.Message);
+            await publish.Publish(new RunRejected(submit.RunId, e.Message), ct);
+            return;
+        }
+        var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, time.GetUtcNow(), traceParent), ct);
         log.LogInformation(created ? "Run {RunId} submitted" : "Run {RunId} was already submitted", submit.RunId);
         await ApplyAsync(submit.RunId, run => run.DatasetRequested ? null : run, publish, ct);
     }
@@ -25,40 +38,81 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
     /// <summary>Applies <paramref name="change"/> (null: the event changes nothing) and carries out what follows from it.</summary>
     public async Task ApplyAsync(string runId, Func<RunDocument, RunDocument?> change, IPublishEndpoint publish, CancellationToken ct)
     {
-        IReadOnlyList<object> messages = [];
         var assemble = false;
         var finishedNow = false;
         var (run, changed) = await runs.UpdateAsync(runId, current =>
         {
-            var next = change(current);
-            if (next is null)
+            if (RunStateMachine.Apply(current, change, time.GetUtcNow()) is not { } applied)
                 return null;
-            (next, messages, assemble) = RunStateMachine.Advance(next, DateTimeOffset.UtcNow);
-            finishedNow = next.IsFinished && !current.IsFinished;
-            return next;
+            assemble = applied.Assemble;
+            finishedNow = applied.Run.IsFinished && !current.IsFinished;
+            return applied.Run with { Outbox = [.. applied.Run.Outbox, .. applied.Messages.Select(OutboxMessage.From)] };
         }, ct);
-        if (!changed)
-            return;
-        foreach (var message in messages)
-            await publish.Publish(message, message.GetType(), ct);
-        if (finishedNow && RunStateMachine.Outcome(run) is { } outcome)
+        if (changed && run.Outbox.Count > 0 && options.Faults.ExitBetweenStoreAndPublish)
+        {
+            log.LogCritical("Fault injection: killing the Assembler between storing run {RunId} and sending {Count} message(s)", runId, run.Outbox.Count);
+            Process.GetCurrentProcess().Kill();
+        }
+        if (finishedNow && run.Status == RunStatus.Completed)
+            await TryReportAsync(run, ct);
+        await SendOutboxAsync(run, publish, ct);
+        if (finishedNow)
         {
             log.LogInformation("Run {RunId} {Status}{Error}", runId, run.Status, run.Error is null ? "" : $": {run.Error}");
             RunOutcomeSpan.Record(run);
-            await publish.Publish(outcome, outcome.GetType(), ct);
         }
         if (assemble)
+            await AssembleAsync(run, publish, ct);
+    }
+
+    private async Task TryReportAsync(RunDocument run, CancellationToken ct)
+    {
+        // The model is trained and stored either way: a report that cannot be written must not hold back the outcome.
+        try
         {
-            var model = await assembly.AssembleAsync(run, ct);
-            await ApplyAsync(runId, r => RunStateMachine.OnAssembled(r, model), publish, ct);
+            await reports.PublishAsync(run, ct);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Run {RunId}: the report could not be written", run.RunId);
+        }
+    }
+
+    /// <summary>Sends what the run's outbox holds, then clears exactly those messages (sending twice is harmless; losing one is not).</summary>
+    public async Task SendOutboxAsync(RunDocument run, IPublishEndpoint publish, CancellationToken ct)
+    {
+        if (run.Outbox.Count == 0)
+            return;
+        foreach (var pending in run.Outbox)
+        {
+            var message = pending.ToMessage();
+            await publish.Publish(message, message.GetType(), ct);
+        }
+        var sent = run.Outbox.Select(m => m.Id).ToHashSet();
+        await runs.UpdateAsync(run.RunId, r => r.Outbox.Any(m => sent.Contains(m.Id)) ? r with { Outbox = [.. r.Outbox.Where(m => !sent.Contains(m.Id))] } : null, ct);
     }
 
     /// <summary>Carries out whatever the stored state asks for without an event (after a crash between storing and sending).</summary>
     public Task ReconcileAsync(string runId, IPublishEndpoint publish, CancellationToken ct) =>
         ApplyAsync(runId, run =>
         {
-            var (_, messages, assemble) = RunStateMachine.Advance(run, DateTimeOffset.UtcNow);
+            var (_, messages, assemble) = RunStateMachine.Advance(run, time.GetUtcNow());
             return messages.Count > 0 || assemble ? run : null;
         }, publish, ct);
+
+    private async Task AssembleAsync(RunDocument run, IPublishEndpoint publish, CancellationToken ct)
+    {
+        string model;
+        try
+        {
+            model = await assembly.AssembleAsync(run, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Run {RunId}: assembling the modules failed", run.RunId);
+            await ApplyAsync(run.RunId, r => RunStateMachine.OnAssemblyFailed(r, e.Message), publish, ct);
+            return;
+        }
+        await ApplyAsync(run.RunId, r => RunStateMachine.OnAssembled(r, model), publish, ct);
+    }
 }

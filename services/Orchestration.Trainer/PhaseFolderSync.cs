@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
 using CloudAssembly.Storage;
@@ -8,72 +7,118 @@ using CloudAssembly.Training.Checkpoints;
 namespace CloudAssembly.Orchestration.Trainer;
 
 /// <summary>
-/// Mirrors a phase's <c>output_dir</c> between the trainer's disk and blob storage: before training, the phase's
-/// checkpoints and log come down (so the phase auto-resumes where any earlier attempt stopped); after each epoch the new
-/// checkpoint and the log go up and checkpoints that fell out of the kept window are deleted; at the end
-/// <c>finished_checkpoint.pth</c> goes up create-only (the first attempt to finish wins).
+/// Mirrors a phase's <c>output_dir</c> between the trainer's disk and blob storage, through the phase's pointer: before
+/// training, the checkpoints and log the pointer names come down (so the phase resumes from the newest one that reads
+/// back whole); after each epoch the checkpoint and log go up under this attempt's own names and the pointer is moved
+/// to them; at the end the finished checkpoint goes up and the pointer records it. Every upload first renews the
+/// lease, and every pointer change checks the fencing token, so a replaced attempt writes nothing anyone reads.
 /// </summary>
-public sealed partial class PhaseFolderSync(IBlobStore store, string runId, string phase, string folder)
+public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, AttemptLease lease, TrainPhase command, string folder,
+    Action<string> warn)
 {
-    public async Task RestoreAsync(int keep, CancellationToken ct)
+    private const int UploadTries = 10;
+
+    private string RunId => command.RunId;
+
+    /// <summary>The newest epoch whose checkpoint this attempt published, if any.</summary>
+    public int? LastUploadedEpoch { get; private set; }
+
+    private string Phase => command.Phase;
+
+    public async Task RestoreAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
-        var checkpoints = new List<(int Epoch, string Name)>();
-        var finished = false;
-        var log = false;
-        await foreach (var blob in store.ListAsync(BlobLayout.PhaseFolder(runId, phase), ct))
+        if (await pointers.TryReadAsync(RunId, Phase, ct) is not { Pointer: var pointer })
+            return;
+        if (pointer.Log is { } log)
+            await DownloadAsync(log, Path.Combine(folder, "log.txt"), ct);
+        if (pointer.Finished is { } finished)
         {
-            var file = blob.Name[BlobLayout.PhaseFolder(runId, phase).Length..];
-            if (file == CheckpointDirectory.FinishedName)
-                finished = true;
-            else if (file == "log.txt")
-                log = true;
-            else if (CheckpointName().Match(file) is { Success: true } m)
-                checkpoints.Add((int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), blob.Name));
-        }
-        if (log)
-            await store.DownloadFileAsync(BlobLayout.Log(runId, phase), Path.Combine(folder, "log.txt"), ct);
-        if (finished)
-        {
-            await DownloadAsync(BlobLayout.Finished(runId, phase), Path.Combine(folder, CheckpointDirectory.FinishedName), ct);
+            await DownloadAsync(finished, Path.Combine(folder, CheckpointDirectory.FinishedName), ct);
             return;
         }
-        foreach (var (epoch, name) in checkpoints.OrderByDescending(c => c.Epoch).Take(Math.Max(keep, 1)))
-            await DownloadAsync(name, Path.Combine(folder, $"checkpoint-{epoch}.pth"), ct);
+        foreach (var (epoch, blob) in pointer.Checkpoints)
+        {
+            try
+            {
+                await DownloadAsync(blob, Path.Combine(folder, $"checkpoint-{epoch}.pth"), ct);
+            }
+            catch (BlobNotFoundException)
+            {
+                warn($"{blob} is named by the pointer but missing; resuming from an older checkpoint.");
+            }
+        }
     }
 
     public async Task UploadEpochAsync(int epoch, string checkpoint, int keep, CancellationToken ct)
     {
-        await UploadAsync(BlobLayout.Checkpoint(runId, phase, epoch), checkpoint, createOnly: false, ct);
-        await UploadAsync(BlobLayout.Log(runId, phase), Path.Combine(folder, "log.txt"), createOnly: false, ct);
-        await foreach (var blob in store.ListAsync(BlobLayout.PhaseFolder(runId, phase) + "checkpoint-", ct))
-            if (CheckpointName().Match(blob.Name[BlobLayout.PhaseFolder(runId, phase).Length..]) is { Success: true } m
-                && int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) <= epoch - Math.Max(keep, 1))
-                await store.DeleteAsync(blob.Name, ct);
+        var blob = BlobLayout.Checkpoint(RunId, Phase, command.Attempt, epoch);
+        await UploadAsync(blob, checkpoint, ct);
+        var log = await UploadLogAsync(ct);
+        List<EpochCheckpoint> dropped = [];
+        await pointers.PublishAsync(RunId, Phase, command.Attempt, p =>
+        {
+            var listed = p.Checkpoints.Where(c => c.Blob != blob).Prepend(new EpochCheckpoint(epoch, blob)).ToList();
+            var kept = listed.Where(c => c.Epoch != epoch || c.Blob == blob).Take(Math.Max(keep, 1)).ToList();
+            dropped = [.. listed.Except(kept)];
+            return p with { Checkpoints = kept, Log = log ?? p.Log };
+        }, lease.EnsureHeldAsync, ct);
+        LastUploadedEpoch = epoch;
+        foreach (var old in dropped)
+            await store.DeleteAsync(old.Blob, ct);
     }
 
-    /// <summary>Stores the finished checkpoint unless an earlier attempt already did; returns its blob name.</summary>
+    /// <summary>
+    /// Uploads this attempt's finished checkpoint, unless the pointer already names one (an earlier attempt finished and
+    /// its completion was lost); returns the blob the phase finished with.
+    /// </summary>
     public async Task<string> UploadFinishedAsync(string localFinished, CancellationToken ct)
     {
-        var name = BlobLayout.Finished(runId, phase);
-        try
-        {
-            await UploadAsync(name, localFinished, createOnly: true, ct);
-        }
-        catch (BlobAlreadyExistsException)
-        {
-        }
-        if (File.Exists(Path.Combine(folder, "log.txt")))
-            await UploadAsync(BlobLayout.Log(runId, phase), Path.Combine(folder, "log.txt"), createOnly: false, ct);
-        return name;
+        if (await pointers.TryReadAsync(RunId, Phase, ct) is { Pointer.Finished: { } earlier })
+            return earlier;
+        var blob = BlobLayout.Finished(RunId, Phase, command.Attempt);
+        await UploadAsync(blob, localFinished, ct);
+        return blob;
     }
 
-    private async Task UploadAsync(string name, string path, bool createOnly, CancellationToken ct)
+    /// <summary>Records the phase as finished in its pointer (the first attempt to do so wins); returns the finished checkpoint recorded.</summary>
+    public async Task<string> PublishFinishedAsync(string finished, PhaseMetrics metrics, CancellationToken ct)
     {
-        using var activity = CloudAssemblyTelemetry.Source.StartActivity("checkpoint upload");
-        activity?.SetTag("cloudassembly.blob", name);
-        activity?.SetTag("cloudassembly.bytes", new FileInfo(path).Length);
-        await store.UploadFileAsync(name, path, createOnly, ct);
+        var log = await UploadLogAsync(ct);
+        var pointer = await pointers.PublishAsync(RunId, Phase, command.Attempt,
+            p => p.Finished is null ? p with { Finished = finished, Metrics = metrics, Log = log ?? p.Log } : p, lease.EnsureHeldAsync, ct);
+        return pointer.Finished!;
+    }
+
+    private async Task<string?> UploadLogAsync(CancellationToken ct)
+    {
+        var local = Path.Combine(folder, "log.txt");
+        if (!File.Exists(local))
+            return null;
+        var blob = BlobLayout.Log(RunId, Phase, command.Attempt);
+        await UploadAsync(blob, local, ct);
+        return blob;
+    }
+
+    /// <summary>Uploads under this attempt's own name; a storage error is retried once the lease is renewed again (storage is back).</summary>
+    private async Task UploadAsync(string name, string path, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await lease.EnsureHeldAsync(ct);
+            using var activity = CloudAssemblyTelemetry.Source.StartActivity("checkpoint upload");
+            activity?.SetTag("cloudassembly.blob", name);
+            activity?.SetTag("cloudassembly.bytes", new FileInfo(path).Length);
+            try
+            {
+                await store.UploadFileAsync(name, path, createOnly: false, ct);
+                return;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or AttemptFencedException) && attempt < UploadTries)
+            {
+                warn($"Uploading {name} failed ({e.Message}); trying again.");
+            }
+        }
     }
 
     private async Task DownloadAsync(string name, string path, CancellationToken ct)
@@ -83,7 +128,4 @@ public sealed partial class PhaseFolderSync(IBlobStore store, string runId, stri
         var info = await store.DownloadFileAsync(name, path, ct);
         activity?.SetTag("cloudassembly.bytes", info.Size);
     }
-
-    [GeneratedRegex(@"^checkpoint-(\d+)\.pth$")]
-    private static partial Regex CheckpointName();
 }

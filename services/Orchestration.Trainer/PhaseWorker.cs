@@ -12,6 +12,7 @@ using CloudAssembly.Storage;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
 using MassTransit;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CloudAssembly.Orchestration.Trainer;
@@ -22,9 +23,12 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// trains with the training core, sends progress, uploads every epoch's checkpoint and log, and reports completion or
 /// failure. It stops when the run is cancelled or another attempt takes the lease over.
 /// </summary>
-public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, TrainerOptions options, ILogger<PhaseWorker> log)
+public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStore pointers, RunStore runs, IBus bus, TrainerOptions options,
+    TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PhaseWorker> log) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (string RunId, CancellationTokenSource Stop)> running = new();
+    private readonly ConcurrentDictionary<string, RunningAttempt> running = new();
+    private CancellationTokenRegistration onShutdown;
+    private int listening;
 
     public int Running => running.Count;
 
@@ -35,54 +39,80 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
             job.Stop.Cancel();
     }
 
-    public Task Start(TrainPhase command, IDisposable slot, string leaseETag, string? traceParent)
+    public Task Start(TrainPhase command, IDisposable slot, PhaseLease lease, string leaseETag, string? traceParent)
     {
-        var stop = new CancellationTokenSource();
-        running[command.AttemptId] = (command.RunId, stop);
-        return Task.Factory.StartNew(async () =>
+        if (Interlocked.Exchange(ref listening, 1) == 0)
+            onShutdown = lifetime.ApplicationStopping.Register(PreemptAll);
+        var job = new RunningAttempt(command.RunId, new CancellationTokenSource());
+        running[command.AttemptId] = job;
+        job.Done = Task.Factory.StartNew(async () =>
         {
             try
             {
-                await RunAsync(command, leaseETag, traceParent, stop);
+                await RunAsync(command, lease, leaseETag, traceParent, job);
             }
             finally
             {
                 running.TryRemove(command.AttemptId, out _);
-                stop.Dispose();
+                job.Stop.Dispose();
                 slot.Dispose();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        return job.Done;
     }
 
-    private async Task RunAsync(TrainPhase command, string leaseETag, string? traceParent, CancellationTokenSource stop)
+    /// <summary>
+    /// SIGTERM (a drain, a rollout, a spot preemption): every attempt stops at its next step and reports itself
+    /// preempted; shutdown waits for that, within <see cref="TrainerOptions.ShutdownGrace"/>, while the bus is still up.
+    /// </summary>
+    private void PreemptAll()
     {
+        var jobs = running.Values.ToList();
+        foreach (var job in jobs)
+        {
+            job.Preempted = true;
+            job.Stop.Cancel();
+        }
+        if (jobs.Count > 0 && !Task.WaitAll([.. jobs.Select(j => j.Done ?? Task.CompletedTask)], options.ShutdownGrace))
+            log.LogWarning("Shutting down with {Count} attempt(s) still stopping after {Grace}", jobs.Count(j => j.Done is { IsCompleted: false }), options.ShutdownGrace);
+    }
+
+    private async Task RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, string? traceParent, RunningAttempt job)
+    {
+        var stop = job.Stop;
         using var span = CloudAssemblyTelemetry.StartRunActivity($"phase {command.Phase}", command.RunId, traceParent);
         span?.SetTag("cloudassembly.phase", command.Phase);
         span?.SetTag("cloudassembly.attempt", command.Attempt);
         span?.SetTag("cloudassembly.trainer", options.Name);
         await using var events = new EventPump(bus, span, log);
         var clock = Stopwatch.StartNew();
-        var started = DateTimeOffset.UtcNow;
-        var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, started, started, 0);
+        using var lease = new AttemptLease(leases, runs, command, claimed, leaseETag, options, time, log);
         using var heartbeat = new CancellationTokenSource();
-        var beating = HeartbeatAsync(command, lease, leaseETag, stop, heartbeat.Token);
+        var beating = lease.KeepAsync(stop, heartbeat.Token);
         // Everything of this attempt lives in its own folder, deleted at the end: inputs are never taken from another
         // run or store that happened to use the same names.
         var attemptFolder = Path.Combine(options.WorkFolder, command.AttemptId);
         var folder = Path.Combine(attemptFolder, command.Phase);
+        PhaseFolderSync? sync = null;
         try
         {
-            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, started, command.Attempt), stop.Token);
-            var sync = new PhaseFolderSync(store, command.RunId, command.Phase, folder);
+            // Raising the pointer's fencing token first means no earlier attempt can publish from here on.
+            if (!await pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, stop.Token))
+                throw new AttemptFencedException($"a newer attempt than {command.Attempt} already fenced {command.Phase}");
+            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow(), command.Attempt),
+                stop.Token);
+            sync = new PhaseFolderSync(store, pointers, lease, command, folder,
+                m => log.LogWarning("Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m));
             var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
             var data = await DataAsync(command.Dataset, stop.Token);
-            var result = await Task.Run(() => Train(command, phaseOptions, data, sync, events, stop.Token), stop.Token);
-            var checkpoint = result.FinishedCheckpoint is { } local && PhaseKey.Parse(command.Phase).Kind != PhaseKind.Eval
-                ? await sync.UploadFinishedAsync(local, stop.Token)
-                : command.Inputs.Single();
+            var result = await Task.Run(() => Train(command, phaseOptions, data, sync, lease, events, stop.Token), stop.Token);
             var eval = result.FinalEval ?? throw new InvalidOperationException($"{command.Phase} ended without an evaluation.");
             var metrics = new PhaseMetrics(eval.Acc1, eval.Acc5, eval.Loss, result.EpochsTrained, clock.Elapsed.TotalSeconds,
                 clock.Elapsed.TotalSeconds, result.TrainImagesPerSecond, result.InitialEval?.Acc1);
+            var finished = result.FinishedCheckpoint is { } local && PhaseKey.Parse(command.Phase).Kind != PhaseKind.Eval
+                ? await sync.UploadFinishedAsync(local, stop.Token)
+                : command.Inputs.Single();
+            var checkpoint = await sync.PublishFinishedAsync(finished, metrics, stop.Token);
             var phaseTag = new KeyValuePair<string, object?>(CloudAssemblyTelemetry.Phase, PhaseKey.Parse(command.Phase).Kind.ToString());
             CloudAssemblyTelemetry.DeviceSeconds.Add(metrics.DeviceSeconds, new KeyValuePair<string, object?>("cloudassembly.run_id", command.RunId));
             CloudAssemblyTelemetry.PhaseDuration.Record(metrics.WallSeconds, phaseTag);
@@ -94,10 +124,20 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt} completed: top-1 {Acc1:F2}% in {Seconds:F1} s",
                 command.RunId, command.Phase, command.Attempt, eval.Acc1, clock.Elapsed.TotalSeconds);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (job.Preempted)
         {
-            log.LogWarning("Run {RunId} {Phase} attempt {Attempt} stopped (run cancelled or lease taken over)", command.RunId, command.Phase, command.Attempt);
-            span?.SetTag(CloudAssemblyTelemetry.Reason, "stopped: the run was cancelled or a newer attempt took the phase over");
+            var reason = $"trainer '{options.Name}' was stopped (SIGTERM) during attempt {command.Attempt}; the steps since " +
+                (sync?.LastUploadedEpoch is { } epoch ? $"epoch {epoch}'s checkpoint" : "the phase's last checkpoint") + " are redone";
+            log.LogWarning("Run {RunId} {Phase}: preempted; {Reason}", command.RunId, command.Phase, reason);
+            span?.SetTag(CloudAssemblyTelemetry.Reason, $"preempted: {reason}");
+            using var grace = new CancellationTokenSource(options.ShutdownGrace);
+            await events.SendAsync(new PhasePreempted(command.RunId, command.Phase, command.AttemptId, reason), grace.Token);
+        }
+        catch (Exception e) when (e is AttemptFencedException || (e is OperationCanceledException && stop.IsCancellationRequested))
+        {
+            log.LogWarning("Run {RunId} {Phase} attempt {Attempt} stopped without writing further: {Reason}", command.RunId, command.Phase,
+                command.Attempt, lease.LostReason ?? (e is AttemptFencedException ? e.Message : "run cancelled"));
+            span?.SetTag(CloudAssemblyTelemetry.Reason, $"stopped: {lease.LostReason ?? (e is AttemptFencedException ? e.Message : "the run was cancelled")}");
         }
         catch (Exception e)
         {
@@ -138,7 +178,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
             _ => PhasePlanner.Evaluation(spec, inputs[0], folder, options.Device),
         };
         if (key.Kind != PhaseKind.Eval)
-            await sync.RestoreAsync(phase.SaveCkptNum, ct);
+            await sync.RestoreAsync(ct);
         return phase with { DataSet = command.Dataset.DataSet, DataPath = command.Dataset.DataPath, LibTorch = options.LibTorch };
     }
 
@@ -152,19 +192,23 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
     }
 
     private PhaseResult Train(TrainPhase command, TrainOptions phase, Func<TrainOptions, TorchSharp.torch.Device, PhaseData> data,
-        PhaseFolderSync sync, EventPump events, CancellationToken ct)
+        PhaseFolderSync sync, AttemptLease lease, EventPump events, CancellationToken ct)
     {
-        var lastProgress = DateTimeOffset.MinValue;
+        long? lastProgress = null;
         var tags = new KeyValuePair<string, object?>("cloudassembly.run_id", command.RunId);
         void Observe(PhaseEvent e)
         {
             switch (e)
             {
-                case StepProgress s when DateTimeOffset.UtcNow - lastProgress >= options.ProgressInterval:
-                    lastProgress = DateTimeOffset.UtcNow;
+                case StepProgress s:
+                    lease.Progressed((long)s.Epoch * s.Steps + s.Step);
+                    lease.WaitWhileOverdue(ct);
+                    if (lastProgress is { } last && time.GetElapsedTime(last) < options.ProgressInterval)
+                        break;
+                    lastProgress = time.GetTimestamp();
                     CloudAssemblyTelemetry.Loss.Record(s.Loss, tags);
                     events.Post(new PhaseProgress(command.RunId, command.Phase, command.AttemptId, s.Epoch, s.Epochs, s.Step, s.Steps,
-                        s.Loss, null, s.ImagesPerSecond, DateTimeOffset.UtcNow));
+                        s.Loss, null, s.ImagesPerSecond, time.GetUtcNow()));
                     break;
                 case EpochCompleted c:
                     sync.UploadEpochAsync(c.Log.Epoch, c.CheckpointPath, phase.SaveCkptNum, ct).GetAwaiter().GetResult();
@@ -177,7 +221,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
                         ["loss"] = c.Log.TrainLoss, ["top1"] = c.Log.TestAcc1, ["images_per_second"] = Math.Round(c.Log.TrainImagesPerSecond),
                     }));
                     events.Post(new PhaseProgress(command.RunId, command.Phase, command.AttemptId, c.Log.Epoch, c.Epochs, 0, 0,
-                        c.Log.TrainLoss, c.Log.TestAcc1, c.Log.TrainImagesPerSecond, DateTimeOffset.UtcNow));
+                        c.Log.TrainLoss, c.Log.TestAcc1, c.Log.TrainImagesPerSecond, time.GetUtcNow()));
                     break;
                 case PhaseMessage m:
                     log.Log(m.IsWarning ? LogLevel.Warning : LogLevel.Information, "Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m.Text);
@@ -187,32 +231,5 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, IBus bus, T
         return new PhaseRunner(phase, data, Observe).Run(ct);
     }
 
-    private async Task HeartbeatAsync(TrainPhase command, PhaseLease lease, string etag, CancellationTokenSource stop, CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await Task.Delay(options.HeartbeatInterval, ct);
-                try
-                {
-                    lease = lease with { HeartbeatAt = DateTimeOffset.UtcNow };
-                    etag = await leases.HeartbeatAsync(command.RunId, command.Phase, lease, etag, ct);
-                }
-                catch (BlobConditionFailedException)
-                {
-                    log.LogWarning("Run {RunId} {Phase}: attempt {Attempt} was taken over by a newer attempt; stopping", command.RunId, command.Phase, command.Attempt);
-                    await stop.CancelAsync();
-                    return;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    log.LogWarning("Run {RunId} {Phase}: heartbeat failed ({Error}); retrying", command.RunId, command.Phase, e.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    public void Dispose() => onShutdown.Dispose();
 }

@@ -11,7 +11,7 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// for another trainer; a command for an attempt that is no longer current, or that someone already claimed, is dropped.
 /// </summary>
 public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, RunStore runs, LeaseStore leases,
-    TrainerOptions options, ILogger<TrainPhaseConsumer> log) : IConsumer<TrainPhase>
+    TrainerOptions options, TimeProvider time, ILogger<TrainPhaseConsumer> log) : IConsumer<TrainPhase>
 {
     public async Task Consume(ConsumeContext<TrainPhase> context)
     {
@@ -26,15 +26,17 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
         try
         {
             var stored = await runs.TryGetAsync(command.RunId, context.CancellationToken);
-            if (stored is not { Run: var run } || run.IsFinished || run.Phase(PhaseKey.Parse(command.Phase)).AttemptId != command.AttemptId)
+            if (stored is not { Run: var run } || run.IsFinished || run.Phase(PhaseKey.Parse(command.Phase)) is not { } phase
+                || phase.AttemptId != command.AttemptId || phase.Generation > command.Generation)
             {
-                log.LogInformation("Dropping {AttemptId}: not the current attempt of an active run", command.AttemptId);
+                log.LogInformation("Dropping {AttemptId} (copy {Generation}): not the current attempt of an active run, or an older copy",
+                    command.AttemptId, command.Generation);
                 slot.Dispose();
                 return;
             }
-            var now = DateTimeOffset.UtcNow;
-            var etag = await leases.TryClaimAsync(command.RunId, command.Phase,
-                new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now, 0), context.CancellationToken);
+            var now = time.GetUtcNow();
+            var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now);
+            var etag = await leases.TryClaimAsync(command.RunId, command.Phase, lease, context.CancellationToken);
             if (etag is null)
             {
                 log.LogInformation("Dropping {AttemptId}: another trainer holds it", command.AttemptId);
@@ -42,7 +44,7 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
                 return;
             }
             log.LogInformation("Claimed {AttemptId}", command.AttemptId);
-            _ = worker.Start(command, slot, etag, run.TraceParent);
+            _ = worker.Start(command, slot, lease, etag, run.TraceParent);
         }
         catch
         {

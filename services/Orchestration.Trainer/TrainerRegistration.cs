@@ -16,6 +16,8 @@ public static class TrainerRegistration
     public static CloudAssemblyBuilder AddTrainer(this CloudAssemblyBuilder bus, TrainerOptions options)
     {
         bus.Services.AddSingleton(options);
+        if (options.ClockOffset != TimeSpan.Zero)
+            bus.Services.AddSingleton<TimeProvider>(new OffsetTimeProvider(options.ClockOffset));
         bus.Services.AddSingleton<TrainerSlots>();
         bus.Services.AddSingleton<PhaseWorker>();
         return bus.AddEndpoint(x =>
@@ -29,6 +31,8 @@ public static class TrainerRegistration
                 // A command waits here for a free slot (bounded by SlotWait), so take no more than there are slots.
                 e.PrefetchCount = options.Slots;
                 e.ConcurrentMessageLimit = options.Slots;
+                // Claiming reads run.json and writes the lease: wait out a storage outage rather than lose the command.
+                e.UseMessageRetry(r => r.Intervals(1000, 5000, 15000, 30000));
                 e.ConfigureConsumer<TrainPhaseConsumer>(context);
             });
             cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("trainer-events"), e => e.ConfigureConsumer<RunCancelledConsumer>(context));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CloudAssembly.Model;
 using CloudAssembly.Training.Checkpoints;
+using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Engine;
 using CloudAssembly.Training.Losses;
 using CloudAssembly.Training.Optimization;
@@ -14,19 +15,42 @@ namespace CloudAssembly.Training;
 /// One phase from start to finish, as the official <c>main.py</c> runs it: build the phase's network, auto-resume
 /// from <c>output_dir</c>, train epoch by epoch at the per-epoch lr, evaluate, checkpoint, log, and write
 /// <c>finished_checkpoint.pth</c>. A finished phase is not trained again, but <c>--eval</c> still evaluates it
-/// (the official code exits before evaluating).
+/// (the official code exits before evaluating). On W ranks (<see cref="TrainOptions.WorldSize"/>) each rank runs this
+/// loop on its share of the data with gradients averaged across ranks; rank 0 alone evaluates (the full validation
+/// set, as the official code without <c>--dist-eval</c>), writes checkpoints and <c>log.txt</c>, and reports.
 /// </summary>
-public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device, PhaseData> data, Action<PhaseEvent>? observer = null)
+public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device, PhaseData> data, Action<PhaseEvent>? observer = null,
+    ICollective? collective = null)
 {
     public string Label => options.Phase == Phase.MT ? $"MT[{options.Idx}]" : options.Phase.ToString();
 
     public PhaseResult Run(CancellationToken cancellation = default)
     {
+        if (collective is null && options.Devices.Count > 1)
+            return LocalRanks.Run(options, data, observer, cancellation);
+        using var group = collective is null ? Collectives.ForProcess(options) : null;
+        try
+        {
+            return Run(collective ?? group!.Members[0], cancellation);
+        }
+        catch
+        {
+            group?.Fail();
+            throw;
+        }
+    }
+
+    private PhaseResult Run(ICollective ranks, CancellationToken cancellation)
+    {
+        if (ranks.WorldSize != options.WorldSize || ranks.Rank != options.Rank)
+            throw new ArgumentException(
+                $"This process was started as rank {ranks.Rank} of {ranks.WorldSize} ({ranks.Backend}), but the options say rank {options.Rank} of --world_size {options.WorldSize}.");
         var clock = Stopwatch.StartNew();
+        var leader = ranks.Rank == 0;
         PhaseModelBuilder.Validate(options);
         var device = TorchRuntime.Initialize(options.Device, options.LibTorch);
         var folder = new CheckpointDirectory(options.OutputDir);
-        if (folder.IsFinished && !options.Eval)
+        if (folder.IsFinished && (!options.Eval || !leader))
         {
             Say($"Already finished: {folder.FinishedPath} exists; not training again.");
             var last = EpochLog.Last(options.OutputDir);
@@ -34,18 +58,28 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
                 clock.Elapsed.TotalSeconds, 0, folder.FinishedPath, AlreadyFinished: true);
         }
 
-        manual_seed(options.Seed);
+        // The phase's own generators, not the process-global one, so that phases (and ranks) trained side by side in
+        // one process draw exactly what each would alone. Seeded as manual_seed(seed) seeded the global one.
+        using var initRandom = new Generator((ulong)options.Seed, CPU);
+        using var dropPathRandom = new Generator((ulong)options.Seed, CPU);
+        if (OfficialRecipe.BatchWarning(options) is { } differs)
+            Say(differs, warning: true);
+        if (ranks.WorldSize > 1 && leader)
+            Say($"{Label}: data-parallel over {ranks.WorldSize} ranks ({ranks.Backend}); effective batch {ranks.WorldSize} x {options.BatchSize} x {options.UpdateFreq} = {options.EffectiveBatch}.");
         var phaseData = data(options, device);
-        var prepared = PhaseModelBuilder.Build(options, phaseData.NumClasses, device, m => Say(m));
+        var prepared = PhaseModelBuilder.Build(options, phaseData.NumClasses, device, m => Say(m), initRandom);
         var model = prepared.Model;
+        model.DropPathGenerator = dropPathRandom;
         var nParameters = model.parameters().Sum(p => p.numel());
         var schedule = CosineSchedule.For(options);
         var baseLr = schedule.BaseLr;
         var (beta1, beta2) = options.OptBetas ?? (0.9, 0.999);
         using var optimizer = new FlatAdamW(prepared.Groups, baseLr, beta1, beta2, options.OptEps);
         var metadata = new CheckpointMetadata(options.Model, options.DividedDepths, phaseData.NumClasses, options.Phase.ToString(),
-            options.Idx, options.InputSize);
+            options.Idx, options.InputSize, options.EffectiveBatch, options.WorldSize);
 
+        if (options.Eval && !leader)
+            return new PhaseResult(Label, 0, null, clock.Elapsed.TotalSeconds, 0, null, AlreadyFinished: false);
         if (options.Eval)
             return Evaluate(model, phaseData, folder, clock, cancellation);
 
@@ -59,6 +93,9 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
                 optimizer.LoadStateDict(state, latest.Path);
             startEpoch = latest.Epoch + 1;
             Say($"Resumed from {latest.Path}: continuing at epoch {startEpoch} of {options.Epochs}.");
+            if (CheckpointMetadata.From(latest.Checkpoint) is { EffectiveBatch: { } before, WorldSize: { } w } && before != options.EffectiveBatch)
+                Say($"{Label}: the effective batch changed from {before} ({w} ranks) to {options.EffectiveBatch} ({ranks.WorldSize} ranks); " +
+                    $"the lr follows the new one ({baseLr:G4}).", warning: true);
         }
         else
         {
@@ -68,9 +105,9 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
 
         var mixup = new Mixup(new MixupOptions(phaseData.NumClasses, options.Mixup, options.Cutmix, options.CutmixMinMax,
             options.MixupProb, options.MixupSwitchProb, options.MixupMode, options.Smoothing));
-        var trainer = new EpochTrainer(model, optimizer, mixup, options, Label);
+        var trainer = new EpochTrainer(model, optimizer, mixup, options, Label, ranks);
         EvalResult? initial = null;
-        if (options.EvaluateBeforeTraining && startEpoch == 0)
+        if (options.EvaluateBeforeTraining && startEpoch == 0 && leader)
         {
             initial = Evaluator.Evaluate(model, phaseData.Val, cancellation);
             Say($"{Label} before training: top-1 {initial.Acc1:F2}%, top-5 {initial.Acc5:F2}%.");
@@ -84,21 +121,30 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             // Each epoch draws drop-path masks from its own seed, so a resumed run draws what an uninterrupted one would.
-            manual_seed(options.Seed * 100_003L + epoch);
+            // Every rank draws its own masks (official: seed + rank), so W ranks are not W copies of one rank's noise.
+            dropPathRandom.manual_seed((options.Seed + ranks.Rank) * 100_003L + epoch);
             optimizer.LearningRate = schedule.LrForEpoch(epoch, freshStart);
-            var (loss, images, seconds) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report, cancellation);
+            var (rankLoss, rankImages, seconds) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report, cancellation);
+            DataParallel.CheckReplicas(optimizer.FlatParameters, ranks, Label, epoch);
+            var loss = DataParallel.MeanOverRanks(rankLoss, ranks, device);
+            if (!leader)
+                continue;
+            var images = rankImages * ranks.WorldSize;
             eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
-            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata), epoch,
+            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata, dropPathRandom), epoch,
                 options.SaveCkptNum * options.SaveFreq);
             maxAccuracy = Math.Max(maxAccuracy, eval.Acc1);
-            var log = new EpochLog(optimizer.LearningRate, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds);
+            var log = new EpochLog(optimizer.LearningRate, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds,
+                options.EffectiveBatch, ranks.WorldSize);
             log.AppendTo(options.OutputDir);
             Report(new EpochCompleted(Label, log, options.Epochs, checkpoint, maxAccuracy));
             trainedImages += images;
             trainSeconds += seconds;
             epochsTrained++;
         }
-        var finished = folder.SaveFinished(PhaseCheckpoint.Build(model, optimizer, schedule, options.Epochs - 1, metadata));
+        if (!leader)
+            return new PhaseResult(Label, options.Epochs - startEpoch, null, clock.Elapsed.TotalSeconds, 0, null, AlreadyFinished: false);
+        var finished = folder.SaveFinished(PhaseCheckpoint.Build(model, optimizer, schedule, options.Epochs - 1, metadata, dropPathRandom));
         eval ??= Evaluator.Evaluate(model, phaseData.Val, cancellation);
         Say($"{Label} finished: top-1 {eval.Acc1:F2}%, top-5 {eval.Acc5:F2}% → {finished}");
         return new PhaseResult(Label, epochsTrained, eval, clock.Elapsed.TotalSeconds,
@@ -118,7 +164,11 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         return new PhaseResult(Label, 0, eval, clock.Elapsed.TotalSeconds, 0, folder.IsFinished ? folder.FinishedPath : null, AlreadyFinished: false);
     }
 
-    private void Report(PhaseEvent e) => observer?.Invoke(e);
+    private void Report(PhaseEvent e)
+    {
+        if (options.Rank == 0)
+            observer?.Invoke(e);
+    }
 
     private void Say(string text, bool warning = false) => Report(new PhaseMessage(Label, text, warning));
 }

@@ -95,7 +95,26 @@ public sealed record TrainOptions
     /// <summary>Evaluate the network once before the first epoch (FT: the assembled model as it comes out of assembly).</summary>
     public bool EvaluateBeforeTraining { get; init; }
 
-    public int EffectiveBatch => BatchSize * UpdateFreq;
+    /// <summary>Ranks of the data-parallel phase, over every process (official <c>--world_size</c>); each reads 1/W of an epoch.</summary>
+    public int WorldSize { get; init; } = 1;
+
+    /// <summary>This process's first rank; a process with several <see cref="Devices"/> holds ranks Rank .. Rank + Devices − 1.</summary>
+    public int Rank { get; init; }
+
+    /// <summary>One rank per entry, each on its own thread and replica (<c>--devices 0,1</c> or <c>cpu,cpu</c>); empty: one rank on <see cref="Device"/>.</summary>
+    public IReadOnlyList<string> Devices { get; init; } = [];
+
+    /// <summary>The folder where the ranks of several processes meet (<c>--rendezvous</c>; NCCL's unique id); MPI ranks need none.</summary>
+    public string? Rendezvous { get; init; }
+
+    /// <summary>How long ranks wait at the rendezvous for all W to join (<c>--rendezvous-timeout</c>).</summary>
+    public TimeSpan RendezvousTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>libnccl.so.2 to load (<c>--nccl</c>); by default looked up beside the libtorch folder, then on the library path.</summary>
+    public string? Nccl { get; init; }
+
+    /// <summary>Samples per optimizer step over all ranks: W × batch × update_freq (lr scaling, epoch length, the log).</summary>
+    public int EffectiveBatch => BatchSize * UpdateFreq * WorldSize;
 
     /// <summary>The norm each optimizer step clips at: <c>--clip-grad</c> under AMP, or in fp32 when asked; otherwise none.</summary>
     public double? StepClipNorm => UseAmp || ClipGradInFp32 ? ClipGrad : null;

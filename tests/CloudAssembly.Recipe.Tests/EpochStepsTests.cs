@@ -8,17 +8,14 @@ namespace CloudAssembly.Recipe.Tests;
 
 /// <summary>
 /// <c>epoch_steps</c>: per-rank samples (RASampler or DistributedSampler), micro-batches (drop_last) and the optimizer
-/// steps engine.py takes, for each (dataset size, batch, update_freq, world size, repeated augmentation).
+/// steps engine.py takes, for each (dataset size, batch, update_freq, world size, repeated augmentation), on every rank.
 /// </summary>
 public class EpochStepsTests
 {
-    public static TheoryData<int, string> OneDevice => Cases(worldSize => worldSize == 1);
-
-    public static TheoryData<int, string> SeveralDevices => Cases(worldSize => worldSize > 1);
+    public static TheoryData<int, string> All => Cases();
 
     [Theory]
-    [MemberData(nameof(OneDevice))]
-    [MemberData(nameof(SeveralDevices), Skip = "Waits for distributed training (issue #12): the effective batch does not count replicas yet.")]
+    [MemberData(nameof(All))]
     public void Samples_micro_batches_and_optimizer_steps_match_the_official_loop(int index, string label)
     {
         var c = RecipeReference.Section("epoch_steps")[index];
@@ -29,27 +26,30 @@ public class EpochStepsTests
             BatchSize = Get("batch_size"),
             UpdateFreq = Get("update_freq"),
             RepeatedAug = c.GetProperty("repeated_aug").GetBoolean(),
+            WorldSize = worldSize,
         };
-        ISampler sampler = options.RepeatedAug
-            ? new RepeatedAugmentationSampler(count, seed: 0, replicas: worldSize, rank: 0)
-            : new RandomSampler(count, seed: 0);
-        Assert.True(sampler.Length == Get("samples_per_rank"), $"{label}: {sampler.Length} samples per rank");
-        var microBatches = new LoaderOptions(options.BatchSize, DropLast: true, 1, 1, 0, CPU).BatchesPer(sampler.Length);
-        Assert.True(microBatches == Get("micro_batches"), $"{label}: {microBatches} micro-batches");
-        var steps = EpochTrainer.StepsPerEpoch(microBatches, count, options);
-        Assert.True(steps == Get("optimizer_steps"), $"{label}: {steps} optimizer steps");
+        for (var rank = 0; rank < worldSize; rank++)
+        {
+            ISampler sampler = options.RepeatedAug
+                ? new RepeatedAugmentationSampler(count, seed: 0, replicas: worldSize, rank: rank)
+                : new RandomSampler(count, seed: 0, worldSize, rank);
+            Assert.True(sampler.Length == Get("samples_per_rank"), $"{label}, rank {rank}: {sampler.Length} samples per rank");
+            var microBatches = new LoaderOptions(options.BatchSize, DropLast: true, 1, 1, 0, CPU).BatchesPer(sampler.Length);
+            Assert.True(microBatches == Get("micro_batches"), $"{label}, rank {rank}: {microBatches} micro-batches");
+            var steps = EpochTrainer.StepsPerEpoch(microBatches, count, options);
+            Assert.True(steps == Get("optimizer_steps"), $"{label}, rank {rank}: {steps} optimizer steps");
+        }
     }
 
-    private static TheoryData<int, string> Cases(Func<int, bool> worldSizes)
+    private static TheoryData<int, string> Cases()
     {
         var data = new TheoryData<int, string>();
         var cases = RecipeReference.Section("epoch_steps").EnumerateArray().ToList();
         for (var i = 0; i < cases.Count; i++)
         {
             var c = cases[i];
-            if (worldSizes(c.GetProperty("world_size").GetInt32()))
-                data.Add(i, $"N {c.GetProperty("dataset")}, batch {c.GetProperty("batch_size")} x {c.GetProperty("update_freq")}, " +
-                    $"W {c.GetProperty("world_size")}, repeated-aug {c.GetProperty("repeated_aug")}");
+            data.Add(i, $"N {c.GetProperty("dataset")}, batch {c.GetProperty("batch_size")} x {c.GetProperty("update_freq")}, " +
+                $"W {c.GetProperty("world_size")}, repeated-aug {c.GetProperty("repeated_aug")}");
         }
         return data;
     }

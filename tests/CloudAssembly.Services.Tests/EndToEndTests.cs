@@ -44,10 +44,16 @@ public class EndToEndTests(ITestOutputHelper output)
             "the module phases should run on both trainers");
         foreach (var phase in new[] { "PT", "MT_0", "MT_1", "MT_2", "MT_3", "FT" })
         {
-            Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Finished(harness.RunId, phase)));
-            Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Log(harness.RunId, phase)));
+            var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, phase, default))!.Value.Pointer;
+            Assert.Equal(BlobLayout.Finished(harness.RunId, phase, 1), pointer.Finished);
+            Assert.Equal(run.Phases[phase].Checkpoint, pointer.Finished);
+            Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Finished!));
+            Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Log!));
         }
         Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Assembled(harness.RunId)));
+        Assert.Equal(BlobLayout.Report(harness.RunId), completedRun.Report);
+        foreach (var file in new[] { "report.html", "report.json", "train-loss.png", "train-loss.svg", "timeline.png", "accuracy.svg" })
+            Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.ReportFolder(harness.RunId) + file));
         Assert.InRange(completedRun.Metrics.Acc1, 20.0, 100.0);
         Assert.NotNull(completedRun.Metrics.AssembledAcc1BeforeFinetune);
         Assert.Equal(7, completedRun.Metrics.Phases.Count);

@@ -24,7 +24,7 @@ public sealed class RunHarness(IBus bus, RunStore runs, string runId)
             react?.Invoke(e);
         }, TimeSpan.FromSeconds(2));
         await bus.Publish(new SubmitRun(runId, spec));
-        return await watcher.Outcome.WaitAsync(timeout ?? TimeSpan.FromMinutes(6));
+        return await watcher.Outcome.WaitAsync(timeout ?? TimeSpan.FromMinutes(10));
     }
 
     public IEnumerable<T> Of<T>() => Events.Select(e => e.Event).OfType<T>();

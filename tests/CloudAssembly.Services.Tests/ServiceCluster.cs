@@ -14,14 +14,25 @@ namespace CloudAssembly.Services.Tests;
 public sealed class ServiceCluster : IAsyncDisposable
 {
     private readonly List<ServiceProcess> processes = [];
+    private readonly Broker? broker;
+    private readonly IReadOnlyDictionary<string, string> settings;
     private readonly Dictionary<string, string> brokerUris = [];
     private IHost? client;
 
-    private ServiceCluster(Broker broker) => Broker = broker;
+    private ServiceCluster(Broker? broker, string rabbitUri, string? blobConnection, IReadOnlyDictionary<string, string>? settings)
+    {
+        this.broker = broker;
+        RabbitUri = rabbitUri;
+        Blobs = new BlobContainer(blobConnection);
+        this.settings = settings ?? new Dictionary<string, string>();
+    }
 
-    public Broker Broker { get; }
+    /// <summary>The shared RabbitMQ's fresh virtual host (a cluster on a private broker has none).</summary>
+    public Broker Broker => broker ?? throw new InvalidOperationException("This cluster runs on a private broker.");
 
-    public BlobContainer Blobs { get; } = new();
+    public string RabbitUri { get; }
+
+    public BlobContainer Blobs { get; }
 
     public IBus Bus => client!.Services.GetRequiredService<IBus>();
 
@@ -31,24 +42,34 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public IReadOnlyList<ServiceProcess> Processes => processes;
 
+    /// <summary>
+    /// Starts the cluster on the shared services, or on <paramref name="services"/> (a test's private broker and storage);
+    /// <paramref name="settings"/> are added to every service's configuration, <paramref name="perService"/> to one's.
+    /// </summary>
     /// <param name="ownBrokerUsers">Each service, and the client, on its own least-privilege broker user as on Kubernetes.</param>
-    public static async Task<ServiceCluster> StartAsync(int trainers, bool ownBrokerUsers = false)
+    public static async Task<ServiceCluster> StartAsync(int trainers, PrivateServices? services = null, IReadOnlyDictionary<string, string>? settings = null,
+        Func<string, IReadOnlyDictionary<string, string>?>? perService = null, bool ownBrokerUsers = false)
     {
-        var cluster = new ServiceCluster(await Broker.CreateAsync());
+        var broker = services is null ? await Broker.CreateAsync() : null;
+        var cluster = new ServiceCluster(broker, services?.RabbitUri ?? broker!.Uri, services?.BlobConnection, settings);
         if (ownBrokerUsers)
             foreach (var (service, role) in new[] { ("Assembler", "assembler"), ("DataPrep", "data-prep"), ("Trainer", "trainer"), ("client", "submitter") })
                 cluster.brokerUris[service] = await cluster.Broker.AddUserAsync(role);
         await cluster.StartClientAsync();
         await Task.WhenAll(
-            cluster.StartServiceAsync("DataPrep", "data-prep"),
-            cluster.StartServiceAsync("Assembler", "assembler"),
-            Task.WhenAll(Enumerable.Range(1, trainers).Select(i => cluster.StartServiceAsync("Trainer", $"trainer-{i}"))));
+            cluster.StartServiceAsync("DataPrep", "data-prep", perService?.Invoke("data-prep")),
+            cluster.StartServiceAsync("Assembler", "assembler", perService?.Invoke("assembler")),
+            Task.WhenAll(Enumerable.Range(1, trainers).Select(i => cluster.StartServiceAsync("Trainer", $"trainer-{i}", perService?.Invoke($"trainer-{i}")))));
         return cluster;
     }
 
-    public async Task<ServiceProcess> StartServiceAsync(string service, string name)
+    /// <summary>Starts one more service process; <paramref name="overrides"/> change its configuration only.</summary>
+    public async Task<ServiceProcess> StartServiceAsync(string service, string name, IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var process = await ServiceProcess.StartAsync(service, name, Environment(name, BrokerUri(service)));
+        var environment = Environment(name, BrokerUri(service));
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+            environment[key] = value;
+        var process = await ServiceProcess.StartAsync(service, name, environment);
         lock (processes)
             processes.Add(process);
         return process;
@@ -58,20 +79,24 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public string Logs => string.Join("\n", processes.Select(p => $"===== {p.Name} =====\n{p.Log}"));
 
-    private string BrokerUri(string service) => brokerUris.GetValueOrDefault(service, Broker.Uri);
+    private string BrokerUri(string service) => brokerUris.GetValueOrDefault(service, RabbitUri);
 
-    private Dictionary<string, string> Environment(string name, string brokerUri) => new()
+    private Dictionary<string, string> Environment(string name, string brokerUri) => new(settings)
     {
         ["ConnectionStrings__rabbit"] = brokerUri,
-        ["ConnectionStrings__blobs"] = BlobContainer.Connection,
+        ["ConnectionStrings__blobs"] = Blobs.Connection,
         ["Storage__Container"] = Blobs.Name,
         ["Trainer__Name"] = name,
         ["Trainer__HeartbeatInterval"] = "00:00:02",
         ["Trainer__SlotWait"] = "00:00:03",
+        ["Trainer__LeaseDeadline"] = "00:00:06",
+        ["DataPrep__Name"] = name,
+        ["DataPrep__HeartbeatInterval"] = "00:00:02",
         ["Trainer__ProgressInterval"] = "00:00:01",
         ["Trainer__WorkFolder"] = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", Blobs.Name, name),
         ["Assembler__WatchdogInterval"] = "00:00:02",
         ["Assembler__LeaseTimeout"] = "00:00:10",
+        ["Assembler__StorageGrace"] = "00:00:10",
         ["Assembler__RedispatchAfter"] = "00:02:00",
         ["Assembler__WorkFolder"] = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", Blobs.Name, name),
     };
@@ -95,6 +120,7 @@ public sealed class ServiceCluster : IAsyncDisposable
             await client.StopAsync();
             client.Dispose();
         }
-        await Broker.DisposeAsync();
+        if (broker is not null)
+            await broker.DisposeAsync();
     }
 }

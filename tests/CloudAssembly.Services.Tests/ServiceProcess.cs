@@ -63,6 +63,26 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public void Kill() => process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGSTOP: the process freezes mid-instruction, as a paused VM or a long GC stall would freeze it.</summary>
+    public void Pause() => Signal(19);
+
+    /// <summary>SIGCONT: the frozen process runs on, unaware of the time it lost.</summary>
+    public void Resume() => Signal(18);
+
+    /// <summary>SIGTERM: what Kubernetes sends on a drain, a rollout or a spot preemption.</summary>
+    public void Terminate() => Signal(15);
+
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => process.WaitForExitAsync().WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully);
+
+    private void Signal(int signal)
+    {
+        if (SignalProcess(process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed for {Name}.");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SignalProcess(int pid, int signal);
+
     private void Append(string? line)
     {
         if (line is null)

@@ -13,4 +13,13 @@ public static class TinyRun
         TrainLimit = 768,
         EvalLimit = 256,
     };
+
+    /// <summary>Smaller still for the fault tests: two modules (one per trainer) and four steps an epoch.</summary>
+    public static RunSpec Fast(int moduleEpochs = 1) => Spec(moduleEpochs) with
+    {
+        Depths = [4, 4],
+        MetaDepths = [1, 1],
+        TrainLimit = 256,
+        EvalLimit = 128,
+    };
 }

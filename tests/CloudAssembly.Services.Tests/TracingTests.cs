@@ -23,7 +23,7 @@ public class TracingTests(ITestOutputHelper output)
     private static async Task<IHost> StartServiceAsync(Action<CloudAssemblyBuilder> addService, Broker broker, BlobContainer blobs)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCloudAssembly(new BlobLocation(BlobContainer.Connection, blobs.Name), broker.Uri, addService);
+        builder.Services.AddCloudAssembly(new BlobLocation(blobs.Connection, blobs.Name), broker.Uri, addService);
         // The Assembler's queue must be bound before the submit is published, or the broker drops it.
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         var host = builder.Build();

@@ -20,7 +20,7 @@ public static class BenchCommand
         var classes = new Option<int>("--nb_classes") { Description = "Classes of the head.", DefaultValueFactory = _ => 1000 };
         var command = new Command("bench", "Images/s of forward + backward + AdamW for a model, batch size and device, and its peak memory.")
         {
-            model, batch, device, libtorch, amp, steps, warmup, depths, classes, StorageBenchCommand.Create(), LoaderBenchCommand.Create(),
+            model, batch, device, libtorch, amp, steps, warmup, depths, classes, StorageBenchCommand.Create(), LoaderBenchCommand.Create(), AllReduceBenchCommand.Create(),
         };
         command.SetAction(parse => CommandErrors.Run(_ =>
         {

@@ -51,8 +51,11 @@ public static class RunCommand
                     EmbeddedRun.RunAsync(run, id, folder, parse.GetValue(device)!, parse.GetValue(libtorch), onEvent, cancellation));
                 if (outcome is not RunCompleted completed)
                     return CommandErrors.UserError;
-                RunReport.Print(completed, Console.Out);
-                Console.WriteLine($"final model: {Path.Combine(blobs, BlobLayout.Finished(id, "FT"))}");
+                RunReport.Print(completed, Console.Out, run);
+                var finalModel = (await new RunStore(new BlobLocation(folder).Open()).TryGetAsync(id, cancellation))?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
+                Console.WriteLine($"final model: {Path.Combine(blobs, finalModel)}");
+                if (completed.Report is { } report)
+                    Console.WriteLine($"report: {Path.Combine(blobs, report)}");
                 return 0;
             }, stopped);
         });

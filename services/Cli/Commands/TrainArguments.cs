@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using CloudAssembly.Training;
+using CloudAssembly.Training.Distributed;
 
 namespace CloudAssembly.Cli.Commands;
 
@@ -13,7 +14,7 @@ public sealed class TrainArguments
 {
     private readonly Option<int> batchSize = Int("--batch_size", 64, "Per-device batch size.");
     private readonly Option<int> epochs = Int("--epochs", 300, "Epochs of this phase.");
-    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (deit_base_patch16_224, vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, deit_tiny_patch4_32, ...).");
+    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (deit_base_patch16_224, vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, vit_mini_patch7_28, deit_tiny_patch4_32, ...).");
     private readonly Option<int> inputSize = Int("--input-size", 224, "Image size the model takes.");
     private readonly Option<double> drop = Real("--drop", 0.0, "Dropout rate (the official recipe uses 0).");
     private readonly Option<double> dropPath = Real("--drop-path", 0.1, "Stochastic depth rate, linear over the network being built.");
@@ -73,7 +74,12 @@ public sealed class TrainArguments
     private readonly Option<int> numWorkers = Int("--num_workers", 10, "Decode and augmentation threads.");
     private readonly Option<bool> pinMem = Flag("--pin-mem", "Pin batch memory for CUDA (on by default).");
     private readonly Option<bool> noPinMem = Flag("--no-pin-mem", "Do not pin batch memory.");
-    private readonly Option<int> worldSize = Int("--world_size", 1, "Data-parallel replicas (1: this process).");
+    private readonly Option<int> worldSize = Int("--world_size", 1, "Data-parallel ranks over all processes (1 with several --devices: one per device). With W processes: mpiexec -n W (CPU) or --rank/--rendezvous (CUDA).");
+    private readonly Option<int?> rank = new("--rank") { Description = "This process's first rank (default: from mpiexec, else 0); a process with N --devices holds N ranks." };
+    private readonly Option<string> devices = Text("--devices", "", "One rank per device in this process, e.g. 0,1,2,3 (CUDA) or cpu,cpu (threads on the CPU, for testing).");
+    private readonly Option<string?> rendezvous = new("--rendezvous") { Description = "Folder where the processes of one multi-process CUDA phase meet (NCCL's unique id)." };
+    private readonly Option<int> rendezvousTimeout = Int("--rendezvous-timeout", 600, "Seconds to wait for every rank to join the rendezvous.");
+    private readonly Option<string?> nccl = new("--nccl") { Description = "libnccl.so.2 (or its folder); default: beside --libtorch's PyTorch, else the library path (or set CLOUDASSEMBLY_NCCL)." };
     private readonly Option<string> distUrl = Text("--dist_url", "env://", "Accepted for compatibility.");
     private readonly Option<string> phase = Text("--phase", "E2E", "PT, MT, FT or E2E.");
     private readonly Option<int[]> dividedDepths = Many<int>("--divided_depths", "Depth of each stage (required), e.g. 1 1 1 1 for PT or 3 1 1 1 for MT --idx 0.");
@@ -95,8 +101,8 @@ public sealed class TrainArguments
         noRepeatedAug, reprob, remode, recount, cropPadding, resplit, mixup, cutmix, cutmixMinMax, mixupProb,
         mixupSwitchProb, mixupMode, teacherModel, teacherPath, distillationType, distillationAlpha, distillationTau,
         finetune, finetuneNewHead, dataPath, dataSet, inatCategory, outputDir, device, libtorch, seed, startEpoch,
-        eval, distEval, numWorkers, pinMem, noPinMem, worldSize, distUrl, phase, dividedDepths, idx, metaModel,
-        incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq, trainLimit, evalLimit,
+        eval, distEval, numWorkers, pinMem, noPinMem, worldSize, rank, devices, rendezvous, rendezvousTimeout, nccl, distUrl,
+        phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq, trainLimit, evalLimit,
     ];
 
     public TrainOptions Bind(ParseResult p)
@@ -106,7 +112,8 @@ public sealed class TrainArguments
         Require(p.GetValue(lrNoise) is not { Length: > 0 }, "--lr-noise is not supported (the official recipe does not use it).");
         Require(p.GetValue(distillationType) == "none", "--distillation-type must be none: these ViTs have no distillation token.");
         Require(p.GetValue(drop) == 0.0, "--drop (dropout) is not supported: the official recipe uses 0.");
-        Require(p.GetValue(worldSize) == 1, "--world_size other than 1 is not supported by `train`; run K module phases on K trainers instead.");
+        var deviceList = ParseDevices(p.GetValue(devices)!);
+        var world = p.GetValue(worldSize) == 1 && deviceList.Length > 1 ? deviceList.Length : p.GetValue(worldSize);
         var betas = p.GetValue(optBetas);
         Require(betas is null or { Length: 0 or 2 }, "--opt-betas takes two values, e.g. --opt-betas 0.9 0.999.");
         var minmax = p.GetValue(cutmixMinMax);
@@ -157,8 +164,14 @@ public sealed class TrainArguments
             DataPath = p.GetValue(dataPath)!,
             DataSet = p.GetValue(dataSet)!,
             OutputDir = p.GetValue(outputDir)!,
-            Device = p.GetValue(device)!,
+            Device = deviceList.Length == 1 ? deviceList[0] : p.GetValue(device)!,
             LibTorch = p.GetValue(libtorch),
+            WorldSize = world,
+            Rank = p.GetValue(rank) ?? (world > 1 ? MpiWorld.LaunchedRank : null) ?? 0,
+            Devices = deviceList.Length > 1 ? deviceList : [],
+            Rendezvous = p.GetValue(rendezvous),
+            RendezvousTimeout = TimeSpan.FromSeconds(p.GetValue(rendezvousTimeout)),
+            Nccl = p.GetValue(nccl),
             Seed = p.GetValue(seed),
             Eval = p.GetValue(eval),
             NumWorkers = p.GetValue(numWorkers),
@@ -177,6 +190,10 @@ public sealed class TrainArguments
         if (!condition)
             throw new ArgumentException(message);
     }
+
+    /// <summary><c>0,1</c> → cuda:0, cuda:1; <c>cpu,cpu</c> stays as written.</summary>
+    private static string[] ParseDevices(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(d => int.TryParse(d, out var i) ? $"cuda:{i}" : d)];
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 

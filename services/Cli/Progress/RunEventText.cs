@@ -16,6 +16,8 @@ public static class RunEventText
         PhaseRedispatched r => $"{r.Phase,-6} dispatched again as attempt {r.Attempt}: {r.Reason}",
         RunFailed f => $"run {f.RunId} failed: {f.Reason}",
         RunCancelled c => $"run {c.RunId} cancelled: {c.Reason}",
+        RunRejected r => r.Reason,
+        PhasePreempted p => $"{p.Phase,-6} preempted: {p.Reason}",
         _ => null,
     };
 }

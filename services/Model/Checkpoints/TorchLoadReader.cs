@@ -1,4 +1,5 @@
 using System.Collections;
+using System.IO.Compression;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -19,18 +20,54 @@ public static class TorchLoadReader
         return Read(stream, path);
     }
 
+    /// <summary>At most this many archive entries (a checkpoint has one per tensor storage, plus a few).</summary>
+    public const int MaxEntries = 200_000;
+
+    /// <summary>At most this large a pickle (the structure alone; tensor bytes live in their own entries).</summary>
+    public const long MaxPickleBytes = 256L << 20;
+
     public static Hashtable Read(Stream stream, string name)
     {
         try
         {
+            CheckArchive(stream);
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or InvalidCastException
                                       or NotImplementedException or ArgumentException or KeyNotFoundException
-                                      or IndexOutOfRangeException or Razorvine.Pickle.PickleException or FormatException)
+                                      or IndexOutOfRangeException or Razorvine.Pickle.PickleException or FormatException
+                                      or OverflowException or NullReferenceException or OutOfMemoryException or InvalidOperationException
+                                      or System.Runtime.InteropServices.ExternalException)
         {
             throw new InvalidDataException($"Checkpoint '{name}' is not a readable PyTorch checkpoint (truncated or corrupt): {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Bounds the archive before anything is unpickled: torch.save stores every entry uncompressed, so a compressed
+    /// entry (whose size cannot be known before it is inflated) is refused, as are more entries, a larger pickle, or
+    /// more bytes in all than the file holds.
+    /// </summary>
+    private static void CheckArchive(Stream stream)
+    {
+        var start = stream.Position;
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true))
+        {
+            if (zip.Entries.Count > MaxEntries)
+                throw new InvalidDataException($"it has {zip.Entries.Count} entries, more than the {MaxEntries} a checkpoint may have");
+            long total = 0;
+            foreach (var entry in zip.Entries)
+            {
+                if (entry.CompressedLength != entry.Length)
+                    throw new InvalidDataException($"entry '{entry.FullName}' is compressed, which torch.save never does and which cannot be bounded before inflating it");
+                if (entry.FullName.EndsWith("data.pkl", StringComparison.Ordinal) && entry.Length > MaxPickleBytes)
+                    throw new InvalidDataException($"its pickle is {entry.Length} bytes, more than {MaxPickleBytes}");
+                total += entry.Length;
+            }
+            if (total > stream.Length - start)
+                throw new InvalidDataException($"its entries claim {total} bytes but the file holds {stream.Length - start}");
+        }
+        stream.Position = start;
     }
 
     /// <summary>A state dict (string keys, tensor values) from a value read out of a checkpoint.</summary>

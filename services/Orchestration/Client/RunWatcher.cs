@@ -7,9 +7,9 @@ namespace CloudAssembly.Orchestration.Client;
 /// <summary>
 /// Follows one run from outside: its events arrive on a temporary queue of this process and are handed to
 /// <c>onEvent</c>; <see cref="Outcome"/> completes with <see cref="RunCompleted"/>, <see cref="RunFailed"/> or
-/// <see cref="RunCancelled"/>. <c>run.json</c> is polled as well, so an outcome sent while this process was not
-/// listening is still seen, and a phase that moved to a new attempt (a lost trainer, a retried failure) is reported as
-/// <see cref="PhaseRedispatched"/>.
+/// <see cref="RunCancelled"/>, or <see cref="RunRejected"/> when the spec was refused. <c>run.json</c> is polled as
+/// well, so an outcome sent while this process was not listening is still seen, and a phase that moved to a new attempt
+/// (a lost trainer, a retried failure) is reported as <see cref="PhaseRedispatched"/>.
 /// </summary>
 public sealed class RunWatcher : IAsyncDisposable
 {
@@ -31,9 +31,11 @@ public sealed class RunWatcher : IAsyncDisposable
             e.Handler<PhaseProgress>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<PhaseCompleted>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<PhaseFailed>(c => Forward(c.Message.RunId, c.Message));
+            e.Handler<PhasePreempted>(c => Forward(c.Message.RunId, c.Message));
             e.Handler<RunCompleted>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunFailed>(c => Finish(c.Message.RunId, c.Message));
             e.Handler<RunCancelled>(c => Finish(c.Message.RunId, c.Message));
+            e.Handler<RunRejected>(c => Finish(c.Message.RunId, c.Message));
         });
         polling = PollAsync(runs, pollInterval);
     }
@@ -69,16 +71,24 @@ public sealed class RunWatcher : IAsyncDisposable
             while (!outcome.Task.IsCompleted)
             {
                 await Task.Delay(interval, stop.Token);
-                if (await runs.TryGetAsync(runId, stop.Token) is not { Run: var run })
-                    continue;
-                foreach (var (phase, state) in run.Phases)
+                try
                 {
-                    if (seen is not null && seen.TryGetValue(phase, out var before) && state.Attempt > before.Attempt && before.Attempt > 0)
-                        onEvent(new PhaseRedispatched(runId, phase, state.Attempt, state.Error ?? $"attempt {before.Attempt} ended without completing"));
+                    if (await runs.TryGetAsync(runId, stop.Token) is not { Run: var run })
+                        continue;
+                    foreach (var (phase, state) in run.Phases)
+                    {
+                        if (seen is not null && seen.TryGetValue(phase, out var before) && state.Attempt > before.Attempt && before.Attempt > 0)
+                            onEvent(new PhaseRedispatched(runId, phase, state.Attempt, state.Error ?? $"attempt {before.Attempt} ended without completing"));
+                    }
+                    seen = run.Phases;
+                    // An outcome still in the outbox is on its way (the Assembler writes the report before sending it).
+                    if (run is { IsFinished: true, Outbox.Count: 0 } && RunStateMachine.Outcome(run) is { } result)
+                        await Finish(runId, result);
                 }
-                seen = run.Phases;
-                if (run.IsFinished && RunStateMachine.Outcome(run) is { } result)
-                    await Finish(runId, result);
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Storage away for a while: the next poll (or the event) tells.
+                }
             }
         }
         catch (OperationCanceledException)

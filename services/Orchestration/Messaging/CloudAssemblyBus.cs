@@ -1,6 +1,7 @@
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CloudAssembly.Orchestration.Messaging;
 
@@ -14,10 +15,12 @@ public static class CloudAssemblyBus
     public static IServiceCollection AddCloudAssembly(this IServiceCollection services, BlobLocation blobs, string? rabbitUri,
         Action<CloudAssemblyBuilder>? addServices = null)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(blobs);
         services.AddSingleton(_ => blobs.Open());
         services.AddSingleton<RunStore>();
         services.AddSingleton<LeaseStore>();
+        services.AddSingleton<PointerStore>();
         var hosted = new CloudAssemblyBuilder(services);
         addServices?.Invoke(hosted);
 

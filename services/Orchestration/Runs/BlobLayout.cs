@@ -3,10 +3,11 @@ using CloudAssembly.Contracts;
 namespace CloudAssembly.Orchestration.Runs;
 
 /// <summary>
-/// Blob names of a run (architecture.md): <c>runs/{id}/run.json</c>; per phase <c>runs/{id}/{phase}/checkpoint-{e}.pth</c>,
-/// <c>finished_checkpoint.pth</c>, <c>log.txt</c> and the current attempt's <c>lease.json</c>; the assembled model
-/// <c>runs/{id}/assembled/assembled.pth</c>; and one marker per unfinished run under <c>active-runs/</c>, which the
-/// watchdog lists instead of every run.
+/// Blob names of a run (architecture.md): <c>runs/{id}/run.json</c>; per phase the pointer <c>latest.json</c> and one
+/// lease per rank <c>lease-{r}.json</c>, and each attempt's own files under <c>attempt-{a}/</c>
+/// (<c>checkpoint-{e}.pth</c>, <c>finished_checkpoint.pth</c>, <c>log.txt</c>), so two attempts never write the same
+/// blob; the assembled model <c>runs/{id}/assembled/assembled.pth</c>; the report under <c>runs/{id}/report/</c>; and one marker per unfinished run under
+/// <c>active-runs/</c>, which the watchdog lists instead of every run.
 /// </summary>
 public static class BlobLayout
 {
@@ -18,17 +19,35 @@ public static class BlobLayout
 
     public static string PhaseFolder(string runId, string phase) => $"runs/{runId}/{phase}/";
 
-    public static string Checkpoint(string runId, string phase, int epoch) => $"runs/{runId}/{phase}/checkpoint-{epoch}.pth";
+    public static string Pointer(string runId, string phase) => $"runs/{runId}/{phase}/latest.json";
 
-    public static string Finished(string runId, string phase) => $"runs/{runId}/{phase}/finished_checkpoint.pth";
+    /// <summary>The lease of one rank of the phase's current attempt; rank 0 is the only rank that writes the phase's files.</summary>
+    public static string Lease(string runId, string phase, int rank = 0) => $"runs/{runId}/{phase}/lease-{rank}.json";
 
-    public static string Log(string runId, string phase) => $"runs/{runId}/{phase}/log.txt";
+    public static string AttemptFolder(string runId, string phase, int attempt) => $"runs/{runId}/{phase}/attempt-{attempt}/";
 
-    public static string Lease(string runId, string phase) => $"runs/{runId}/{phase}/lease.json";
+    public static string Checkpoint(string runId, string phase, int attempt, int epoch) =>
+        $"{AttemptFolder(runId, phase, attempt)}checkpoint-{epoch}.pth";
+
+    public static string Finished(string runId, string phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}finished_checkpoint.pth";
+
+    public static string Log(string runId, string phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}log.txt";
+
+    /// <summary>The lease DataPrep holds while it builds a run's dataset, named like a phase's so one watchdog judges both.</summary>
+    public const string DatasetLease = "dataset";
+
+    /// <summary>The run's report: <c>report.html</c>, <c>report.json</c> and the figures as PNG and SVG.</summary>
+    public static string ReportFolder(string runId) => $"runs/{runId}/report/";
+
+    public static string Report(string runId) => $"{ReportFolder(runId)}report.html";
 
     public static string Assembled(string runId) => $"runs/{runId}/assembled/assembled.pth";
 
     public static string Active(string runId) => $"{ActivePrefix}{runId}";
 
-    public static string Finished(string runId, PhaseKey phase) => Finished(runId, phase.ToString());
+    /// <summary>Whether <paramref name="blob"/> is a finished checkpoint that some attempt of this phase wrote.</summary>
+    public static bool IsFinished(string runId, PhaseKey phase, string blob) =>
+        blob.StartsWith($"runs/{runId}/{phase}/attempt-", StringComparison.Ordinal)
+        && blob.EndsWith("/finished_checkpoint.pth", StringComparison.Ordinal)
+        && int.TryParse(blob[$"runs/{runId}/{phase}/attempt-".Length..^"/finished_checkpoint.pth".Length], out var attempt) && attempt > 0;
 }

@@ -10,12 +10,13 @@ namespace CloudAssembly.Orchestration.Runs;
 /// </summary>
 public sealed class LeaseStore(IBlobStore store)
 {
-    public async Task<(PhaseLease Lease, string ETag)?> TryReadAsync(string runId, string phase, CancellationToken ct)
+    public async Task<(PhaseLease Lease, string ETag)?> TryReadAsync(string runId, string phase, CancellationToken ct, int rank = 0)
     {
+        var name = BlobLayout.Lease(runId, phase, rank);
         try
         {
-            await using var content = await store.GetAsync(BlobLayout.Lease(runId, phase), ct);
-            return (RunJson.Deserialize<PhaseLease>(content.Content, BlobLayout.Lease(runId, phase)), content.ETag);
+            await using var content = await store.GetAsync(name, ct);
+            return (RunJson.Deserialize<PhaseLease>(content.Content, name), content.ETag);
         }
         catch (BlobNotFoundException)
         {
@@ -26,10 +27,10 @@ public sealed class LeaseStore(IBlobStore store)
     /// <summary>Claims <paramref name="lease"/>'s attempt; null when this or a later attempt is (or was) already held.</summary>
     public async Task<string?> TryClaimAsync(string runId, string phase, PhaseLease lease, CancellationToken ct)
     {
-        var name = BlobLayout.Lease(runId, phase);
+        var name = BlobLayout.Lease(runId, phase, lease.Rank);
         while (true)
         {
-            var current = await TryReadAsync(runId, phase, ct);
+            var current = await TryReadAsync(runId, phase, ct, lease.Rank);
             try
             {
                 if (current is null)
@@ -46,5 +47,5 @@ public sealed class LeaseStore(IBlobStore store)
 
     /// <summary>Renews the lease; throws <see cref="BlobConditionFailedException"/> when another attempt took it over.</summary>
     public Task<string> HeartbeatAsync(string runId, string phase, PhaseLease lease, string etag, CancellationToken ct) =>
-        store.PutIfMatchAsync(BlobLayout.Lease(runId, phase), new MemoryStream(RunJson.Serialize(lease)), etag, ct);
+        store.PutIfMatchAsync(BlobLayout.Lease(runId, phase, lease.Rank), new MemoryStream(RunJson.Serialize(lease)), etag, ct);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CloudAssembly.Contracts;
 
 namespace CloudAssembly.Orchestration.Runs;
@@ -7,7 +8,17 @@ public sealed record PhaseState
 {
     public PhaseStatus Status { get; init; } = PhaseStatus.Pending;
     public int Attempt { get; init; }
+
+    /// <summary>Attempts that ended preempted; they do not count against <see cref="RunStateMachine.MaxAttempts"/>.</summary>
+    public int Preemptions { get; init; }
+
+    /// <summary>Attempts that count against the limit.</summary>
+    [JsonIgnore]
+    public int CountedAttempts => Attempt - Preemptions;
     public string? AttemptId { get; init; }
+
+    /// <summary>How often the current attempt was sent; only the newest copy of its command is run.</summary>
+    public int Generation { get; init; }
     public DateTimeOffset? DispatchedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }

@@ -16,10 +16,23 @@ public sealed record RunDocument
     public DateTimeOffset UpdatedAt { get; init; }
     public DatasetRef? Dataset { get; init; }
     public bool DatasetRequested { get; init; }
+
+    /// <summary>How often the dataset was asked for; the build's lease (<c>runs/{id}/dataset/lease-0.json</c>) carries it.</summary>
+    public int DatasetGeneration { get; init; }
     public string? AssembledModel { get; init; }
     public IReadOnlyDictionary<string, PhaseState> Phases { get; init; } = new Dictionary<string, PhaseState>();
     public RunMetrics? Metrics { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>Messages this document's last changes decided, stored with them and cleared once sent (the outbox).</summary>
+    public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
+
+    /// <summary>How often assembling the modules failed; the run fails after <see cref="RunStateMachine.MaxAttempts"/>.</summary>
+    public int AssemblyFailures { get; init; }
+
+    /// <summary>How often the Assembler failed handling this run (a corrupt input, a failing publish), and the last error.</summary>
+    public int Faults { get; init; }
+    public string? LastFault { get; init; }
 
     /// <summary>The W3C trace context of the submit span, so later work (a re-dispatch) joins the run's trace.</summary>
     public string? TraceParent { get; init; }

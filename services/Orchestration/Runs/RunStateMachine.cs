@@ -13,14 +13,9 @@ public static class RunStateMachine
 {
     public const int MaxAttempts = 3;
 
-    public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent)
-    {
-        RunId.Validate(submit.RunId);
-        if (submit.Spec.Depths.Count != submit.Spec.MetaDepths.Count || submit.Spec.Depths.Count == 0)
-            throw new ArgumentException($"Run '{submit.RunId}': Depths [{string.Join(' ', submit.Spec.Depths)}] and MetaDepths " +
-                $"[{string.Join(' ', submit.Spec.MetaDepths)}] must list the same number (K ≥ 1) of modules.");
-        return new RunDocument { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent };
-    }
+    /// <summary>A new run's document; the spec was checked at the door (RunSpecRules) before.</summary>
+    public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent) =>
+        new() { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent };
 
     /// <summary>The jobs this run is made of, in the order they become ready.</summary>
     public static IReadOnlyList<PhaseKey> Jobs(RunSpec spec)
@@ -37,8 +32,9 @@ public static class RunStateMachine
     public static RunDocument? OnDatasetReady(RunDocument run, DatasetReady ready) =>
         run.IsFinished || run.Dataset is not null ? null : run with { Dataset = ready.Dataset };
 
+    /// <summary>A failure after the dataset is set (a late or duplicate build) changes nothing.</summary>
     public static RunDocument? OnDatasetFailed(RunDocument run, DatasetFailed failed) =>
-        run.IsFinished ? null : run with { Status = RunStatus.Failed, Error = $"Preparing the dataset failed: {failed.Reason}" };
+        run.IsFinished || run.Dataset is not null ? null : run with { Status = RunStatus.Failed, Error = $"Preparing the dataset failed: {failed.Reason}" };
 
     public static RunDocument? OnPhaseStarted(RunDocument run, PhaseStarted started)
     {
@@ -57,7 +53,7 @@ public static class RunStateMachine
     {
         var key = PhaseKey.Parse(completed.Phase);
         var phase = run.Phase(key);
-        if (run.IsFinished || phase.Status == PhaseStatus.Completed || phase.Attempt == 0)
+        if (run.IsFinished || phase.Status == PhaseStatus.Completed || phase.Attempt == 0 || !IsOwnCheckpoint(run, key, completed.Checkpoint))
             return null;
         return run.WithPhase(key, phase with
         {
@@ -69,6 +65,14 @@ public static class RunStateMachine
         });
     }
 
+    /// <summary>
+    /// A completion names the phase's own finished checkpoint (Eval, which trains nothing, the FT model it evaluated);
+    /// anything else is a forged or garbled message and changes nothing.
+    /// </summary>
+    public static bool IsOwnCheckpoint(RunDocument run, PhaseKey key, string checkpoint) => key.Kind == PhaseKind.Eval
+        ? checkpoint == run.Phase(PhaseKey.Finetune).Checkpoint
+        : BlobLayout.IsFinished(run.RunId, key, checkpoint);
+
     /// <summary>A failed attempt is retried (a new attempt resumes from the last checkpoint) until <see cref="MaxAttempts"/>.</summary>
     public static RunDocument? OnPhaseFailed(RunDocument run, PhaseFailed failed)
     {
@@ -76,30 +80,67 @@ public static class RunStateMachine
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != failed.AttemptId || !phase.IsActive)
             return null;
-        if (failed.Retryable && phase.Attempt < MaxAttempts)
+        if (failed.Retryable && phase.CountedAttempts < MaxAttempts)
             return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = failed.Reason });
         return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = failed.Reason }) with
         {
             Status = RunStatus.Failed,
-            Error = $"{key} failed after {phase.Attempt} attempt(s): {failed.Reason}",
+            Error = $"{key} failed after {phase.CountedAttempts} attempt(s): {failed.Reason}",
         };
     }
 
-    /// <summary>The trainer of the current attempt stopped sending heartbeats: count its device time and try again.</summary>
-    public static RunDocument? OnLeaseExpired(RunDocument run, PhaseKey key, string attemptId, double lostDeviceSeconds, string trainer)
+    /// <summary>The trainer was told to stop (and saved what it could): the phase goes again, and the attempt is not counted.</summary>
+    public static RunDocument? OnPhasePreempted(RunDocument run, PhasePreempted preempted)
+    {
+        var key = PhaseKey.Parse(preempted.Phase);
+        var phase = run.Phase(key);
+        if (run.IsFinished || phase.AttemptId != preempted.AttemptId || !phase.IsActive)
+            return null;
+        return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Preemptions = phase.Preemptions + 1, Error = preempted.Reason });
+    }
+
+    /// <summary>The current attempt's lease went stale (no renewal, or no progress): count its device time and try again.</summary>
+    public static RunDocument? OnLeaseExpired(RunDocument run, PhaseKey key, string attemptId, double lostDeviceSeconds, string reason)
     {
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != attemptId || !phase.IsActive)
             return null;
-        var reason = $"trainer '{trainer}' stopped sending heartbeats during attempt {phase.Attempt}";
         var lost = new PhaseMetrics(0, 0, 0, 0, 0, (phase.Metrics?.DeviceSeconds ?? 0) + lostDeviceSeconds, 0);
-        if (phase.Attempt < MaxAttempts)
+        if (phase.CountedAttempts < MaxAttempts)
             return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = reason, Metrics = lost });
         return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = reason, Metrics = lost }) with
         {
             Status = RunStatus.Failed,
-            Error = $"{key} failed after {phase.Attempt} attempt(s): {reason}",
+            Error = $"{key} failed after {phase.CountedAttempts} attempt(s): {reason}",
         };
+    }
+
+    /// <summary>Assembling the modules failed: it is tried again, and the run fails after <see cref="MaxAttempts"/> failures.</summary>
+    public static RunDocument? OnAssemblyFailed(RunDocument run, string reason)
+    {
+        if (run.IsFinished || run.AssembledModel is not null)
+            return null;
+        var failures = run.AssemblyFailures + 1;
+        return failures < MaxAttempts
+            ? run with { AssemblyFailures = failures, LastFault = $"assembling the modules failed: {reason}" }
+            : run with
+            {
+                AssemblyFailures = failures,
+                Status = RunStatus.Failed,
+                Error = $"Assembling the modules failed after {failures} tries: {reason}",
+            };
+    }
+
+    /// <summary>
+    /// A dispatched attempt nobody claimed for long: the same attempt (same id, so whoever claims it first runs it) is
+    /// sent again as a newer generation, by resetting it to pending.
+    /// </summary>
+    public static RunDocument? OnUnclaimed(RunDocument run, PhaseKey key, string? attemptId)
+    {
+        var phase = run.Phase(key);
+        return !run.IsFinished && phase.Status == PhaseStatus.Dispatched && phase.AttemptId == attemptId
+            ? run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Attempt = phase.Attempt - 1 })
+            : null;
     }
 
     public static RunDocument? OnAssembled(RunDocument run, string assembledModel) =>
@@ -107,6 +148,23 @@ public static class RunStateMachine
 
     public static RunDocument? OnCancel(RunDocument run, CancelRun cancel) =>
         run.IsFinished ? null : run with { Status = RunStatus.Cancelled, Error = $"Cancelled: {cancel.Reason}" };
+
+    /// <summary>
+    /// One event from start to end: <paramref name="change"/>, then <see cref="Advance"/>, and the run's outcome when it
+    /// just finished. Null when the event changes nothing; otherwise the new document, every message it decides, and
+    /// whether the modules should now be assembled.
+    /// </summary>
+    public static (RunDocument Run, IReadOnlyList<object> Messages, bool Assemble)? Apply(RunDocument current,
+        Func<RunDocument, RunDocument?> change, DateTimeOffset now)
+    {
+        if (change(current) is not { } changed)
+            return null;
+        var (next, messages, assemble) = Advance(changed, now);
+        var outgoing = messages.ToList();
+        if (next.IsFinished && !current.IsFinished && Outcome(next) is { } outcome)
+            outgoing.Add(outcome);
+        return (next, outgoing, assemble);
+    }
 
     /// <summary>
     /// Dispatches every job whose inputs are ready and that is pending, asks for assembly when all modules are done,
@@ -120,8 +178,9 @@ public static class RunStateMachine
             return (run, messages, false);
         if (!run.DatasetRequested)
         {
-            run = run with { DatasetRequested = true };
-            messages.Add(new PrepareDataset(run.RunId, run.Spec.DataSet, run.Spec.DataPath, DatasetName(run.Spec), run.Spec.DatasetVersion));
+            run = run with { DatasetRequested = true, DatasetGeneration = run.DatasetGeneration + 1 };
+            messages.Add(new PrepareDataset(run.RunId, run.Spec.DataSet, run.Spec.DataPath, DatasetName(run.Spec), run.Spec.DatasetVersion,
+                run.DatasetGeneration));
         }
         if (run.Dataset is not { } dataset)
             return (run with { Status = RunStatus.PreparingData }, messages, false);
@@ -133,8 +192,13 @@ public static class RunStateMachine
                 continue;
             var attempt = phase.Attempt + 1;
             var attemptId = $"{run.RunId}.{key}.{attempt}";
-            run = run.WithPhase(key, phase with { Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, DispatchedAt = now });
-            messages.Add(new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs));
+            // The same attempt sent again (it went unclaimed) is a newer generation of the same command.
+            var generation = attemptId == phase.AttemptId ? phase.Generation + 1 : 1;
+            run = run.WithPhase(key, phase with
+            {
+                Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, Generation = generation, DispatchedAt = now,
+            });
+            messages.Add(new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs, generation));
         }
 
         var modulesDone = Enumerable.Range(0, run.Spec.NumModules).All(i => run.Phase(PhaseKey.Module(i)).Status == PhaseStatus.Completed);
@@ -154,7 +218,7 @@ public static class RunStateMachine
     /// <summary>The message that tells everyone how a finished run ended (null while it runs); sent once, when the run finishes.</summary>
     public static object? Outcome(RunDocument run) => run.Status switch
     {
-        RunStatus.Completed => new RunCompleted(run.RunId, run.Metrics!),
+        RunStatus.Completed => new RunCompleted(run.RunId, run.Metrics!, BlobLayout.Report(run.RunId)),
         RunStatus.Failed => new RunFailed(run.RunId, run.Error ?? "failed"),
         RunStatus.Cancelled => new RunCancelled(run.RunId, run.Error ?? "cancelled"),
         _ => null,

@@ -14,10 +14,11 @@ public sealed class RunStore(IBlobStore store)
     /// <summary>Creates the document; false when the run already exists.</summary>
     public async Task<bool> TryCreateAsync(RunDocument run, CancellationToken ct)
     {
+        // The marker first: a crash between the two leaves a marker without a run (skipped), never a run the watchdog cannot see.
+        await store.PutAsync(BlobLayout.Active(run.RunId), new MemoryStream(), ct);
         try
         {
             await store.PutIfAbsentAsync(BlobLayout.Run(run.RunId), new MemoryStream(RunJson.Serialize(run)), ct);
-            await store.PutAsync(BlobLayout.Active(run.RunId), new MemoryStream(), ct);
             return true;
         }
         catch (BlobAlreadyExistsException)

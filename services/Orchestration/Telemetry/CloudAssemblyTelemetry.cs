@@ -26,6 +26,9 @@ public static class CloudAssemblyTelemetry
     public static readonly Counter<double> DeviceSeconds = Meter.CreateCounter<double>("cloudassembly.phase.device_seconds", "s",
         "Device time spent in phases, lost attempts included");
 
+    public static readonly Counter<long> RunFaults = Meter.CreateCounter<long>("cloudassembly.run.faults", "{fault}",
+        "Times the Assembler's watchdog failed handling a run (the run is backed off; others go on)");
+
     public static readonly Histogram<double> Loss = Meter.CreateHistogram<double>("cloudassembly.loss", null, "Training loss reported by phases");
 
     public static readonly Histogram<double> Accuracy = Meter.CreateHistogram<double>("cloudassembly.accuracy", "%", "Top-1 accuracy after each epoch");

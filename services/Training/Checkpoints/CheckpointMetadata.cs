@@ -4,9 +4,11 @@ namespace CloudAssembly.Training.Checkpoints;
 
 /// <summary>
 /// What we add under the key <c>cloudassembly</c> of every checkpoint we write, so that a checkpoint of another
-/// model or another module is refused with a clear message (official checkpoints have no such key).
+/// model or another module is refused with a clear message (official checkpoints have no such key). The effective batch
+/// and world size are recorded so that a resume with another world size can say what changed; nothing else depends on W.
 /// </summary>
-public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> DividedDepths, int NumClasses, string Phase, int? Idx, int InputSize)
+public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> DividedDepths, int NumClasses, string Phase, int? Idx, int InputSize,
+    int? EffectiveBatch = null, int? WorldSize = null)
 {
     public const string Key = "cloudassembly";
 
@@ -18,6 +20,8 @@ public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> Divided
         ["phase"] = Phase,
         ["idx"] = Idx,
         ["input_size"] = InputSize,
+        ["effective_batch"] = EffectiveBatch,
+        ["world_size"] = WorldSize,
     };
 
     public static CheckpointMetadata? From(Hashtable checkpoint)
@@ -26,6 +30,7 @@ public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> Divided
             return null;
         var depths = ((IList)d["divided_depths"]!).Cast<object>().Select(Convert.ToInt32).ToArray();
         return new CheckpointMetadata((string)d["model"]!, depths, Convert.ToInt32(d["num_classes"]), (string)d["phase"]!,
-            d["idx"] is null ? null : Convert.ToInt32(d["idx"]), Convert.ToInt32(d["input_size"]));
+            d["idx"] is null ? null : Convert.ToInt32(d["idx"]), Convert.ToInt32(d["input_size"]),
+            d["effective_batch"] is { } batch ? Convert.ToInt32(batch) : null, d["world_size"] is { } world ? Convert.ToInt32(world) : null);
     }
 }

@@ -11,12 +11,13 @@ namespace CloudAssembly.Training.Checkpoints;
 /// A checkpoint in the official layout (method.md §4.6): <c>model</c> (every tensor under its plain name and again
 /// under its <c>stages.i.</c> alias), <c>model_stages</c> (the K stage dicts with local names: the format every
 /// phase hands to the next), <c>optimizer</c> (PyTorch's optimizer state_dict), <c>lr_scheduler</c>, <c>epoch</c>,
-/// <c>scaler</c>, plus <c>rng_state</c> and our <see cref="CheckpointMetadata"/>.
+/// <c>scaler</c>, plus <c>rng_state</c> (the phase's own generator's, else the global one) and our
+/// <see cref="CheckpointMetadata"/>.
 /// </summary>
 public static class PhaseCheckpoint
 {
     public static Dictionary<string, object?> Build(VisionTransformer model, FlatAdamW? optimizer, CosineSchedule schedule,
-        int epoch, CheckpointMetadata metadata)
+        int epoch, CheckpointMetadata metadata, Generator? random = null)
     {
         var full = new Dictionary<string, object?>();
         foreach (var (name, p) in model.NamedParameters())
@@ -40,7 +41,7 @@ public static class PhaseCheckpoint
             ["lr_scheduler"] = SchedulerState(schedule, epoch),
             ["epoch"] = epoch,
             ["scaler"] = new Dictionary<string, object?>(),
-            ["rng_state"] = random.get_rng_state(),
+            ["rng_state"] = random?.get_state() ?? torch.random.get_rng_state(),
             [CheckpointMetadata.Key] = metadata.ToPickle(),
         };
     }

@@ -5,7 +5,8 @@ namespace CloudAssembly.Training.Engine;
 
 /// <summary>
 /// One line of <c>log.txt</c>: the official keys (<c>train_lr</c>, <c>train_loss</c>, <c>test_acc1</c>,
-/// <c>test_acc5</c>, <c>test_loss</c>, <c>epoch</c>, <c>n_parameters</c>) plus the epoch's throughput and wall time.
+/// <c>test_acc5</c>, <c>test_loss</c>, <c>epoch</c>, <c>n_parameters</c>) plus the epoch's throughput (all ranks) and wall
+/// time, and the effective batch (W × batch × update_freq) and world size it trained with.
 /// </summary>
 public sealed record EpochLog(
     [property: JsonPropertyName("train_lr")] double TrainLr,
@@ -16,7 +17,9 @@ public sealed record EpochLog(
     [property: JsonPropertyName("epoch")] int Epoch,
     [property: JsonPropertyName("n_parameters")] long NParameters,
     [property: JsonPropertyName("train_images_per_second")] double TrainImagesPerSecond,
-    [property: JsonPropertyName("epoch_seconds")] double EpochSeconds)
+    [property: JsonPropertyName("epoch_seconds")] double EpochSeconds,
+    [property: JsonPropertyName("effective_batch")] int EffectiveBatch = 0,
+    [property: JsonPropertyName("world_size")] int WorldSize = 1)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CloudAssembly.Data;
 using CloudAssembly.Data.Loading;
 using CloudAssembly.Model;
+using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Loading;
 using CloudAssembly.Training.Losses;
 using CloudAssembly.Training.Optimization;
@@ -12,11 +13,13 @@ namespace CloudAssembly.Training.Engine;
 
 /// <summary>
 /// The official <c>train_one_epoch</c>: data → mixup → forward → soft-target loss → backward (÷ update_freq) →
-/// every update_freq micro-batches clip and step. Clipping follows <see cref="TrainOptions.StepClipNorm"/>: as the
-/// official code, only under AMP unless fp32 clipping is asked for. The loss is read back to the host every step on
-/// CPU and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the GPU never waits for the host in between.
+/// every update_freq micro-batches average the gradients across ranks, clip and step. Clipping follows
+/// <see cref="TrainOptions.StepClipNorm"/>: as the official code, only under AMP unless fp32 clipping is asked for. The
+/// loss is read back to the host every step on CPU and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the
+/// GPU never waits for the host in between.
 /// </summary>
-public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, Mixup mixup, TrainOptions options, string phase)
+public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, Mixup mixup, TrainOptions options, string phase,
+    ICollective ranks)
 {
     public const int GpuLossCheckInterval = 25;
     private const double ProgressSeconds = 2.0;
@@ -56,12 +59,13 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             cancellation.ThrowIfCancellationRequested();
             using (var scope = NewDisposeScope())
             {
-                var (targets, _) = mixup.Apply(b.Images, b.Labels, SampleRandom.For(options.Seed, epoch, b.Index, 0x313C5));
+                var (targets, _) = mixup.Apply(b.Images, b.Labels, SampleRandom.For(options.Seed + ranks.Rank, epoch, b.Index, 0x313C5));
                 var loss = SoftTargetCrossEntropy.Loss(model.call(b.Images), targets);
                 (options.UpdateFreq == 1 ? loss : loss / options.UpdateFreq).backward();
                 lossSum.add_(loss.detach());
                 if ((b.Index + 1) % options.UpdateFreq == 0)
                 {
+                    DataParallel.AverageGradients(optimizer, ranks);
                     if (options.StepClipNorm is { } maxNorm)
                         optimizer.ClipGradNorm(maxNorm);
                     optimizer.Step();
@@ -77,7 +81,7 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             {
                 lastReport = elapsed;
                 report(new StepProgress(phase, epoch, options.Epochs, seen / options.UpdateFreq, steps,
-                    lossSum.item<double>() / seen, optimizer.LearningRate, images / Math.Max(elapsed, 1e-9)));
+                    lossSum.item<double>() / seen, optimizer.LearningRate, images * ranks.WorldSize / Math.Max(elapsed, 1e-9)));
             }
         }
         CheckFinite(lossSum, seen, epoch);

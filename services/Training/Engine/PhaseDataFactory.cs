@@ -12,7 +12,8 @@ namespace CloudAssembly.Training.Engine;
 /// The loaders of DeiT's <c>main.py</c> for a phase: the training split through the training transform with
 /// repeated augmentation (or a plain shuffle) and drop_last, the validation split through the evaluation transform
 /// in order with batches of 1.5 × batch_size. Folders and IDX files are read by index through a sampler; a SHARDS
-/// dataset version is streamed with the same sampling semantics.
+/// dataset version is streamed with the same sampling semantics. On W ranks each rank reads its share as the official
+/// samplers with <c>num_replicas=W, rank=r</c> do (one permutation for all, strided), and augments with seed + rank.
 /// </summary>
 public static class PhaseDataFactory
 {
@@ -29,8 +30,8 @@ public static class PhaseDataFactory
         train = SubsetDataset.Random(train, o.TrainLimit, o.Seed);
         val = SubsetDataset.Random(val, o.EvalLimit, o.Seed);
         ISampler sampler = o.RepeatedAug
-            ? new RepeatedAugmentationSampler(train.Count, o.Seed)
-            : new RandomSampler(train.Count, o.Seed);
+            ? new RepeatedAugmentationSampler(train.Count, o.Seed, replicas: o.WorldSize, rank: o.Rank)
+            : new RandomSampler(train.Count, o.Seed, o.WorldSize, o.Rank);
         return Create(o, device, new DatasetSampleSource(train, sampler), new DatasetSampleSource(val, new SequentialSampler(val.Count)), o.DataSet);
     }
 
@@ -40,7 +41,14 @@ public static class PhaseDataFactory
     /// </summary>
     public static PhaseData Create(TrainOptions o, Device device, ShardedDataset shards)
     {
-        var train = shards.Open("train", new ShardStreamOptions { Repeats = o.RepeatedAug ? 3 : 1, Seed = o.Seed, Limit = o.TrainLimit });
+        var train = shards.Open("train", new ShardStreamOptions
+        {
+            Repeats = o.RepeatedAug ? 3 : 1,
+            Seed = o.Seed,
+            Limit = o.TrainLimit,
+            Replicas = o.WorldSize,
+            Rank = o.Rank,
+        });
         var val = shards.Open("val", ShardStreamOptions.Sequential with { Limit = o.EvalLimit });
         return Create(o, device, train, val, shards.Index.Source.Kind);
     }
@@ -65,7 +73,7 @@ public static class PhaseDataFactory
         var shape = new SampleShape(channels, o.InputSize);
         var workers = Math.Max(1, o.NumWorkers);
         var trainLoader = new BatchLoader(train, new TrainTransform(augmentation), shape,
-            new LoaderOptions(o.BatchSize, DropLast: true, workers, Prefetch: workers + 2, o.Seed, device));
+            new LoaderOptions(o.BatchSize, DropLast: true, workers, Prefetch: workers + 2, o.Seed + o.Rank, device));
         var valLoader = new BatchLoader(val, new EvalTransform(augmentation), shape,
             new LoaderOptions((int)(1.5 * o.BatchSize), DropLast: false, workers, Prefetch: workers + 2, o.Seed, device));
         return new PhaseData(trainLoader, valLoader, train.Classes);

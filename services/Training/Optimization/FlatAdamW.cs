@@ -79,6 +79,9 @@ public sealed class FlatAdamW : IDisposable
 
     public long NumElements { get; }
 
+    /// <summary>All optimized parameters as one flat tensor (a view, not a copy).</summary>
+    public Tensor FlatParameters => parameters;
+
     /// <summary>All gradients as one flat tensor (a view, not a copy).</summary>
     public Tensor FlatGradients => gradients;
 

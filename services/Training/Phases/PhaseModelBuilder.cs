@@ -16,14 +16,15 @@ namespace CloudAssembly.Training.Phases;
 /// </summary>
 public static class PhaseModelBuilder
 {
-    public static PreparedModel Build(TrainOptions o, int numClasses, Device device, Action<string> log)
+    /// <summary>Builds the phase's network; a fresh initialisation draws from <paramref name="random"/> (null: the global generator).</summary>
+    public static PreparedModel Build(TrainOptions o, int numClasses, Device device, Action<string> log, Generator? random = null)
     {
         Validate(o);
         var config = ModelCatalog.Create(o.Model, numClasses, o.DividedDepths, o.DropPath);
         if (o.InputSize != config.ImageSize)
             throw new ArgumentException(
                 $"--input-size {o.InputSize} does not match {o.Model}, which takes {config.ImageSize}x{config.ImageSize} images.");
-        var model = new VisionTransformer(config);
+        var model = new VisionTransformer(config, random);
         // The official order: --finetune first, then MT's meta stages or FT's incubated stages over it.
         if (!string.IsNullOrEmpty(o.Finetune))
             FinetuneInitializer.Load(model, o.Finetune, o.FinetuneNewHead, log);

@@ -1,0 +1,13 @@
+namespace CloudAssembly.Orchestration.Trainer;
+
+/// <summary>An attempt this trainer runs: its run, how to stop it, whether it was stopped by a shutdown, and its task.</summary>
+public sealed class RunningAttempt(string runId, CancellationTokenSource stop)
+{
+    public string RunId => runId;
+
+    public CancellationTokenSource Stop => stop;
+
+    public volatile bool Preempted;
+
+    public Task? Done { get; set; }
+}

@@ -1,0 +1,53 @@
+using CloudAssembly.Training.Optimization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CloudAssembly.Training.Distributed;
+
+/// <summary>The two things data parallelism adds to a step and an epoch: averaged gradients and identical replicas.</summary>
+public static class DataParallel
+{
+    /// <summary>
+    /// DDP's gradient: the mean over ranks of each rank's mean-loss gradient, as one all-reduce of the flat gradient
+    /// buffer, before clipping and AdamW (so every rank clips and steps on the same numbers).
+    /// </summary>
+    public static void AverageGradients(FlatAdamW optimizer, ICollective ranks)
+    {
+        if (ranks.WorldSize == 1)
+            return;
+        ranks.AllReduce(optimizer.FlatGradients, ReduceOp.Sum);
+        optimizer.FlatGradients.div_(ranks.WorldSize);
+    }
+
+    /// <summary>The mean of one number over all ranks (the official log averages the epoch's loss across processes).</summary>
+    public static double MeanOverRanks(double value, ICollective ranks, Device device)
+    {
+        if (ranks.WorldSize == 1)
+            return value;
+        using var buffer = tensor(new[] { value }, device: device);
+        ranks.AllReduce(buffer, ReduceOp.Sum);
+        return buffer.cpu().item<double>() / ranks.WorldSize;
+    }
+
+    /// <summary>
+    /// Fails loudly when this rank's optimized parameters differ from any other rank's: the maximum over ranks of
+    /// (Σp, Σp², −Σp, −Σp²), summed in fp64, equals this rank's own values only where every rank has the same ones.
+    /// </summary>
+    public static void CheckReplicas(Tensor parameters, ICollective ranks, string phase, int epoch)
+    {
+        if (ranks.WorldSize == 1)
+            return;
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var sum = parameters.sum(type: ScalarType.Float64);
+        var squares = parameters.square().sum(type: ScalarType.Float64);
+        var local = stack([sum, squares, -sum, -squares]);
+        var own = local.cpu().data<double>().ToArray();
+        ranks.AllReduce(local, ReduceOp.Max);
+        var all = local.cpu().data<double>().ToArray();
+        if (!own.SequenceEqual(all))
+            throw new ReplicaDriftException(
+                $"{phase}: after epoch {epoch} the parameters of rank {ranks.Rank} differ from another rank's " +
+                $"(Σp {own[0]:R} here, between {-all[2]:R} and {all[0]:R} across ranks); the replicas must stay identical, so the phase stops.");
+    }
+}

@@ -1,0 +1,7 @@
+namespace CloudAssembly.Training.Distributed;
+
+public enum ReduceOp
+{
+    Sum,
+    Max,
+}

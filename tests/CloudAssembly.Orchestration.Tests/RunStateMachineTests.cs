@@ -1,0 +1,107 @@
+using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Runs;
+
+namespace CloudAssembly.Orchestration.Tests;
+
+/// <summary>The run state machine as a table: (state, event) → (status, messages sent), with nothing but pure functions.</summary>
+public class RunStateMachineTests
+{
+    private const string Id = "run-1";
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly RunSpec Spec = RunSpec.FashionMnistDemo() with { Depths = [2, 2], MetaDepths = [1, 1] };
+    private static readonly DatasetRef Dataset = new("SHARDS", "fmnist/v1", "fmnist", "v1");
+
+    private static string Finished(string phase, int attempt = 1) => BlobLayout.Finished(Id, phase, attempt);
+
+    private static PhaseMetrics Metrics => new(50, 90, 1.0, 1, 1, 1, 100);
+
+    private static RunDocument Step(RunDocument run, Func<RunDocument, RunDocument?> change) =>
+        RunStateMachine.Apply(run, change, Now)?.Run ?? throw new InvalidOperationException("the step changed nothing");
+
+    private static RunDocument Submitted => RunStateMachine.Advance(RunStateMachine.Create(new SubmitRun(Id, Spec), Now, null), Now).Run;
+
+    private static RunDocument Pretraining => Step(Submitted, r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)));
+
+    private static RunDocument PretrainingRunning(int attempt = 1) => Enumerable.Range(1, attempt - 1).Aggregate(
+        Step(Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now, 1))),
+        (run, a) => Step(run, r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.{a}", "boom", true))));
+
+    private static RunDocument Complete(RunDocument run, string phase) =>
+        Step(run, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, phase, $"{Id}.{phase}.1", Finished(phase), Metrics), Now));
+
+    private static RunDocument ModulesDone => Complete(Complete(Complete(Pretraining, "PT"), "MT_0"), "MT_1");
+
+    private static RunDocument Assembled => Step(ModulesDone, r => RunStateMachine.OnAssembled(r, BlobLayout.Assembled(Id)));
+
+    private static RunDocument FineTuned => Complete(Assembled, "FT");
+
+    public static TheoryData<string, Func<RunDocument>, Func<RunDocument, RunDocument?>, RunStatus?, string> Table => new()
+    {
+        { "submitted: the dataset is asked for", () => RunStateMachine.Create(new SubmitRun(Id, Spec), Now, null), r => r, RunStatus.PreparingData, "PrepareDataset" },
+        { "dataset ready: PT is dispatched", () => Submitted, r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)), RunStatus.Pretraining, "TrainPhase PT 1" },
+        { "dataset failed: the run fails", () => Submitted, r => RunStateMachine.OnDatasetFailed(r, new DatasetFailed(Id, "no such folder")), RunStatus.Failed, "RunFailed" },
+        { "dataset failed after the dataset is set: nothing", () => Pretraining, r => RunStateMachine.OnDatasetFailed(r, new DatasetFailed(Id, "late")), null, "" },
+        { "PT unclaimed for long: the same attempt sent again, a newer copy", () => Pretraining, r => RunStateMachine.OnUnclaimed(r, PhaseKey.Pretrain, $"{Id}.PT.1"), RunStatus.Pretraining, "TrainPhase PT 1 copy 2" },
+        { "a preempted attempt: dispatched again", () => PretrainingRunning(), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, "PT", $"{Id}.PT.1", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 2" },
+        { "preempted on its last attempt: still dispatched again, not counted", () => PretrainingRunning(3), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, "PT", $"{Id}.PT.3", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 4" },
+        { "PT started", () => Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now, 1)), RunStatus.Pretraining, "" },
+        { "PT completed: both modules dispatched", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", Finished("PT"), Metrics), Now), RunStatus.TrainingModules, "TrainPhase MT_0 1, TrainPhase MT_1 1" },
+        { "PT completed naming a checkpoint not its own: nothing", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", $"runs/{Id}/MT_0/attempt-1/finished_checkpoint.pth", Metrics), Now), null, "" },
+        { "PT completed naming a path outside the run: nothing", () => PretrainingRunning(), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "PT", $"{Id}.PT.1", "runs/other/PT/attempt-1/finished_checkpoint.pth", Metrics), Now), null, "" },
+        { "PT failed, retryable: a second attempt", () => PretrainingRunning(), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.1", "oom", true)), RunStatus.Pretraining, "TrainPhase PT 2" },
+        { "PT failed on its last attempt: RunFailed", () => PretrainingRunning(3), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.3", "oom", true)), RunStatus.Failed, "RunFailed" },
+        { "PT failed, not retryable: RunFailed at once", () => PretrainingRunning(), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.1", "bad spec", false)), RunStatus.Failed, "RunFailed" },
+        { "a failure of an old attempt: nothing", () => PretrainingRunning(2), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.1", "late", true)), null, "" },
+        { "lease expired: a second attempt", () => PretrainingRunning(), r => RunStateMachine.OnLeaseExpired(r, PhaseKey.Pretrain, $"{Id}.PT.1", 5, "silent"), RunStatus.Pretraining, "TrainPhase PT 2" },
+        { "lease expired on the last attempt: RunFailed", () => PretrainingRunning(3), r => RunStateMachine.OnLeaseExpired(r, PhaseKey.Pretrain, $"{Id}.PT.3", 5, "silent"), RunStatus.Failed, "RunFailed" },
+        { "modules done: assembly, no dispatch yet", () => Complete(Complete(Pretraining, "PT"), "MT_0"), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "MT_1", $"{Id}.MT_1.1", Finished("MT_1"), Metrics), Now), RunStatus.FineTuning, "assemble" },
+        { "assembled: FT dispatched", () => ModulesDone, r => RunStateMachine.OnAssembled(r, BlobLayout.Assembled(Id)), RunStatus.FineTuning, "TrainPhase FT 1" },
+        { "assembly failed once: tried again", () => ModulesDone, r => RunStateMachine.OnAssemblyFailed(r, "disk full"), RunStatus.FineTuning, "assemble" },
+        { "assembly failed a third time: RunFailed", () => Step(Step(ModulesDone, r => RunStateMachine.OnAssemblyFailed(r, "x")), r => RunStateMachine.OnAssemblyFailed(r, "x")), r => RunStateMachine.OnAssemblyFailed(r, "disk full"), RunStatus.Failed, "RunFailed" },
+        { "FT completed: Eval dispatched", () => Assembled, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "FT", $"{Id}.FT.1", Finished("FT"), Metrics), Now), RunStatus.Evaluating, "TrainPhase Eval 1" },
+        { "Eval completed on the FT model: RunCompleted", () => FineTuned, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "Eval", $"{Id}.Eval.1", Finished("FT"), Metrics), Now), RunStatus.Completed, "RunCompleted" },
+        { "cancel while running: RunCancelled", () => PretrainingRunning(), r => RunStateMachine.OnCancel(r, new CancelRun(Id, "enough")), RunStatus.Cancelled, "RunCancelled" },
+        { "cancel a finished run: nothing", () => Step(PretrainingRunning(), r => RunStateMachine.OnCancel(r, new CancelRun(Id, "enough"))), r => RunStateMachine.OnCancel(r, new CancelRun(Id, "again")), null, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void An_event_in_a_state_gives_the_next_status_and_exactly_these_messages(string row, Func<RunDocument> state,
+        Func<RunDocument, RunDocument?> change, RunStatus? expectedStatus, string expectedMessages)
+    {
+        var applied = RunStateMachine.Apply(state(), change, Now);
+        if (expectedStatus is null)
+        {
+            Assert.True(applied is null, $"{row}: the event should change nothing");
+            return;
+        }
+        Assert.NotNull(applied);
+        Assert.Equal(expectedStatus, applied.Value.Run.Status);
+        var sent = applied.Value.Messages.Select(m => m switch
+        {
+            TrainPhase { Generation: > 1 } t => $"TrainPhase {t.Phase} {t.Attempt} copy {t.Generation}",
+            TrainPhase t => $"TrainPhase {t.Phase} {t.Attempt}",
+            _ => m.GetType().Name,
+        }).Concat(applied.Value.Assemble ? ["assemble"] : []);
+        Assert.Equal(expectedMessages, string.Join(", ", sent));
+    }
+
+    [Fact]
+    public void Attempts_exhausted_fail_the_run_naming_the_phase_and_the_cause()
+    {
+        var applied = RunStateMachine.Apply(PretrainingRunning(3), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.3", "CUDA out of memory", true)), Now);
+        var failed = Assert.IsType<RunFailed>(Assert.Single(applied!.Value.Messages));
+        Assert.Equal("PT failed after 3 attempt(s): CUDA out of memory", failed.Reason);
+    }
+
+    [Fact]
+    public void Messages_survive_the_outbox_round_trip()
+    {
+        var command = Assert.IsType<TrainPhase>(Assert.Single(RunStateMachine.Apply(Submitted,
+            r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)), Now)!.Value.Messages));
+        var back = Assert.IsType<TrainPhase>(OutboxMessage.From(command).ToMessage());
+        Assert.Equal((command.RunId, command.Phase, command.AttemptId), (back.RunId, back.Phase, back.AttemptId));
+        Assert.Equal(command.Spec.Depths, back.Spec.Depths);
+        Assert.Equal(command.Dataset, back.Dataset);
+    }
+}

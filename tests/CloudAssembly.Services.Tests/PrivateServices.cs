@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CloudAssembly.Services.Tests;
+
+/// <summary>
+/// A RabbitMQ node and an Azurite of one test's own, on free ports with their own node name, data and pid files (the
+/// shared eng/services-up.sh with its settings overridden), so the test may SIGKILL the broker or stop storage without
+/// touching the shared ones every other test uses. Disposing kills both and removes their folder.
+/// </summary>
+public sealed class PrivateServices : IAsyncDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"ca-private-{Guid.NewGuid():N}"[..22]);
+    private readonly string node = $"ca-{Guid.NewGuid():N}"[..11] + "@localhost";
+    private readonly int amqpPort = FreePort(), distPort = FreePort(), managementPort = FreePort(), blobPort = FreePort();
+
+    public string RabbitUri => $"amqp://app:app-pass@127.0.0.1:{amqpPort}/";
+
+    public string BlobConnection =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;";
+
+    public static async Task<PrivateServices> StartAsync()
+    {
+        var services = new PrivateServices();
+        await services.UpAsync();
+        return services;
+    }
+
+    /// <summary>Starts whichever of the two is not running (both, the first time), and waits until both answer.</summary>
+    public Task UpAsync() => RunScriptAsync("services-up.sh");
+
+    /// <summary>SIGKILL to the broker's Erlang VM: no clean shutdown, queues recovered from disk on the next start.</summary>
+    public void KillRabbitMq() => Kill(Path.Combine(folder, "rabbitmq", "rabbit.pid"));
+
+    public void StopAzurite() => Kill(Path.Combine(folder, "azurite", "azurite.pid"));
+
+    /// <summary>SIGKILL, then wait until the process is gone or a zombie (here nobody may reap it, so waitpid-style waits could hang).</summary>
+    private static void Kill(string pidFile)
+    {
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim());
+        using (var process = Process.GetProcessById(pid))
+            process.Kill();
+        for (var i = 0; i < 100 && File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart().StartsWith('Z'); i++)
+            Thread.Sleep(100);
+    }
+
+    private async Task RunScriptAsync(string script)
+    {
+        var info = new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "eng", script)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["CI_SERVICES_DIR"] = folder;
+        info.Environment["RMQ_NODENAME"] = node;
+        info.Environment["RMQ_PORT"] = $"{amqpPort}";
+        info.Environment["RMQ_DIST_PORT"] = $"{distPort}";
+        info.Environment["RMQ_MGMT_PORT"] = $"{managementPort}";
+        info.Environment["RMQ_MANAGEMENT"] = "0";
+        info.Environment["AZURITE_BLOB_PORT"] = $"{blobPort}";
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"eng/{script} for a private broker and storage failed:\n{await output}{await errors}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pidFile in new[] { Path.Combine(folder, "rabbitmq", "rabbit.pid"), Path.Combine(folder, "azurite", "azurite.pid") })
+        {
+            try
+            {
+                Kill(pidFile);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException)
+            {
+            }
+        }
+        await Task.Yield();
+        Directory.Delete(folder, recursive: true);
+    }
+}

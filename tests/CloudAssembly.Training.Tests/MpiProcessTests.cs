@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Training.Checkpoints;
+using static TorchSharp.torch;
+
+namespace CloudAssembly.Training.Tests;
+
+/// <summary>
+/// <c>mpiexec -n 2 cloudassembly train ... --world_size 2</c> as real processes (MPICH, eng/install-mpi.sh). Two
+/// processes take the step two thread ranks take (which is the step of one rank on both halves:
+/// <see cref="DataParallelTests"/>), with the official augmentation, mixup and drop-path on. Not bit for bit: the
+/// thread ranks share libtorch's intra-op pool, which changes some kernels' summation order in the last bit.
+/// </summary>
+public class MpiProcessTests
+{
+    private static readonly string[] Flags =
+    [
+        "train", "--phase", "PT", "--model", "vit_mini_patch4_28", "--divided_depths", "1", "1", "1", "1", "--input-size", "28",
+        "--data-set", "FMNIST", "--data-path", FashionMnist.Path, "--epochs", "1", "--warmup-epochs", "0", "--batch_size", "32",
+        "--train-limit", "64", "--eval-limit", "32", "--num_workers", "1", "--no-repeated-aug", "--seed", "3",
+    ];
+
+    private static string Cli
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var dll = Path.Combine(dir.FullName, "services", "Cli", "bin", configuration, "net10.0", "cloudassembly.dll");
+                if (File.Exists(dll))
+                    return dll;
+            }
+            throw new FileNotFoundException("services/Cli is not built: build the solution first.");
+        }
+    }
+
+    private static (int ExitCode, string Output) Launch(string command, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
+    /// <summary>The step's gradient, (1 − β1) × g: AdamW's first moments after one step, flattened in order.</summary>
+    private static Tensor FirstMoments(string folder)
+    {
+        var checkpoint = TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName));
+        var state = (System.Collections.IDictionary)((System.Collections.IDictionary)checkpoint["optimizer"]!)["state"]!;
+        return cat([.. state.Keys.Cast<object>().OrderBy(Convert.ToInt32)
+            .Select(k => ((Tensor)((System.Collections.IDictionary)state[k]!)["exp_avg"]!).flatten())]);
+    }
+
+    [Fact]
+    public void Two_mpi_processes_take_the_step_of_two_thread_ranks()
+    {
+        var processes = PhaseFixtures.TempFolder();
+        var (code, output) = Launch("mpiexec", ["-n", "2", "dotnet", Cli, .. Flags, "--device", "cpu", "--world_size", "2", "--output_dir", processes]);
+        Assert.True(code == 0, $"mpiexec exited with {code}:\n{output}");
+        Assert.Contains("data-parallel over 2 ranks (MPI processes); effective batch 2 x 32 x 1 = 64", output);
+
+        var threads = PhaseFixtures.TempFolder();
+        (code, output) = Launch("dotnet", [Cli, .. Flags, "--devices", "cpu,cpu", "--output_dir", threads]);
+        Assert.True(code == 0, $"--devices cpu,cpu exited with {code}:\n{output}");
+
+        var a = FirstMoments(processes);
+        var b = FirstMoments(threads);
+        var error = (a - b).norm().item<float>();
+        var scale = a.norm().item<float>();
+        Assert.True(scale > 0);
+        Assert.True(error <= 1e-5 * scale, $"|Δgrad| {error} vs |grad| {scale} between 2 MPI processes and 2 thread ranks");
+        Assert.Single(File.ReadAllLines(Path.Combine(processes, "log.txt")));
+    }
+
+    [Fact]
+    public void World_size_two_on_the_cpu_without_mpiexec_or_devices_says_how_to_start_it()
+    {
+        var (code, output) = Launch("dotnet", [Cli, .. Flags, "--device", "cpu", "--world_size", "2", "--output_dir", PhaseFixtures.TempFolder()]);
+        Assert.Equal(2, code);
+        Assert.Contains("error: --world_size 2 on the CPU needs one process per rank started by MPI (mpiexec -n 2", output);
+    }
+}
