@@ -5,6 +5,7 @@ using CloudAssembly.Cli.Commands.Cluster;
 var root = new RootCommand("cloudassembly: Deep Model Assembling for vision transformers (PT → K × MT → assemble → FT).")
 {
     RunCommand.Create(),
+    ExperimentCommand.Create(),
     TrainCommand.Create(),
     BenchCommand.Create(),
     DatasetCommand.Create(),

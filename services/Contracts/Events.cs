@@ -23,7 +23,8 @@ public sealed record PhaseFailed(string RunId, string Phase, string AttemptId, s
 /// <summary>A submitted run was refused at the door (a bad spec); nothing was stored or started. <paramref name="Reason"/> is one sentence.</summary>
 public sealed record RunRejected(string RunId, string Reason);
 
-public sealed record RunCompleted(string RunId, RunMetrics Metrics);
+/// <summary>The run's outcome; <paramref name="Report"/> is the blob name of its <c>report.html</c>, written before this is sent.</summary>
+public sealed record RunCompleted(string RunId, RunMetrics Metrics, string? Report = null);
 
 public sealed record RunFailed(string RunId, string Reason);
 

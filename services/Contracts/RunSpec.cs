@@ -69,24 +69,26 @@ public sealed record RunSpec
     };
 
     /// <summary>
-    /// The embedded default: a 4-module, 8-block ViT (dim 64) on Fashion-MNIST that runs PT, 4 × MT and FT on two CPU
-    /// cores in minutes. Mixup, cutmix, RandAugment, colour jitter, erasing and the padded crop are off: on 28×28 clothes
-    /// and a few epochs they cost more accuracy than they add (a ViT this small learns slowly from scratch). The phases
-    /// themselves are exactly the official ones; FT clips gradients at 1 in fp32, which the official code does only
-    /// under AMP.
+    /// The embedded default: a 4-module, 8-block ViT (dim 64, 7×7 patches: 16 tokens) on all 60,000 Fashion-MNIST images
+    /// that runs PT, 4 × MT and FT on two CPU cores in minutes. 7×7 patches learn faster per image than 4×4 on 28×28
+    /// clothes and cost a third as much. Mixup, cutmix, RandAugment, colour jitter, erasing and the padded crop are off:
+    /// over a few epochs they cost more accuracy than they add. FT gets 7 epochs because the official per-epoch cosine only
+    /// anneals over several (with 5 it ended at 87.3%). The per-epoch evaluations use 2,000 test images; the final
+    /// evaluation uses all 10,000. The phases themselves are exactly the official ones; FT clips gradients at 1 in fp32, which the
+    /// official code does only under AMP.
     /// </summary>
     public static RunSpec FashionMnistDemo() => new()
     {
-        Model = "vit_mini_patch4_28",
+        Model = "vit_mini_patch7_28",
         Depths = [2, 2, 2, 2],
         MetaDepths = [1, 1, 1, 1],
         DataSet = "FMNIST",
         DataPath = "/usr/share/datasets/fashion-mnist",
         InputSize = 28,
-        Pretrain = new() { Epochs = 2, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
+        Pretrain = new() { Epochs = 3, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
         Modules = new() { Epochs = 1, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, Lr = 8e-3 },
         // fp32 on the CPU, where the official code would not clip: the demo asks for clipping explicitly.
-        Finetune = new() { Epochs = 2, BatchSize = 64, DropPath = 0.05, WarmupEpochs = 0, ClipGrad = 1.0, ClipGradInFp32 = true, Lr = 8e-3 },
+        Finetune = new() { Epochs = 7, BatchSize = 64, DropPath = 0.0, WarmupEpochs = 0, ClipGrad = 1.0, ClipGradInFp32 = true, Lr = 8e-3 },
         Mixup = 0,
         Cutmix = 0,
         Aa = "none",
@@ -94,6 +96,6 @@ public sealed record RunSpec
         CropPadding = 0,
         Reprob = 0,
         RepeatedAug = false,
-        TrainLimit = 30_000,
+        EvalLimit = 2_000,
     };
 }

@@ -22,8 +22,9 @@ public static class ModelCatalog
         // ViT-H is created with timm's defaults: no qkv bias and a plain nn.LayerNorm (eps 1e-5).
         ["vit_huge_patch14_224"] = new(224, 14, 3, 1280, 16, false, 1e-5, 32),
         ["vit_huge_patch14_392"] = new(392, 14, 3, 1280, 16, false, 1e-5, 32),
-        // Small configurations for CPU work: Fashion-MNIST (1 channel, 28x28) and the paper's CIFAR DeiT-Tiny (32x32, patch 4).
+        // Small configurations for CPU work: Fashion-MNIST (1 channel, 28x28; the demo uses 7x7 patches) and the paper's CIFAR DeiT-Tiny (32x32, patch 4).
         ["vit_mini_patch4_28"] = new(28, 4, 1, 64, 4, true, 1e-6, 8),
+        ["vit_mini_patch7_28"] = new(28, 7, 1, 64, 4, true, 1e-6, 8),
         ["deit_tiny_patch4_32"] = new(32, 4, 3, 192, 3, true, 1e-6, 12),
     };
 

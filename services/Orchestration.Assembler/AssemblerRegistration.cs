@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace CloudAssembly.Orchestration.Assembler;
 
-/// <summary>The Assembler's wiring: the run coordinator, model assembly, the lease watchdog and the <c>assembler</c> queue.</summary>
+/// <summary>The Assembler's wiring: the run coordinator, model assembly, run reports, the lease watchdog and the <c>assembler</c> queue.</summary>
 public static class AssemblerRegistration
 {
     /// <summary>The Assembler service from configuration (section <c>Assembler</c>).</summary>
@@ -17,6 +17,7 @@ public static class AssemblerRegistration
     {
         bus.Services.AddSingleton(options);
         bus.Services.AddSingleton<ModelAssemblyService>();
+        bus.Services.AddSingleton<RunReportPublisher>();
         bus.Services.AddSingleton<RunCoordinator>();
         bus.Services.AddSingleton<LeaseWatchdog>();
         bus.Services.AddHostedService(sp => sp.GetRequiredService<LeaseWatchdog>());

@@ -13,8 +13,8 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// between storing and sending loses nothing: whoever next touches the run (an event, the watchdog, a restart) sends
 /// what is still in the outbox. Storing first means no trainer ever sees a command the run does not know about.
 /// </summary>
-public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, AssemblerOptions options, TimeProvider time,
-    ILogger<RunCoordinator> log)
+public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, RunReportPublisher reports, AssemblerOptions options,
+    TimeProvider time, ILogger<RunCoordinator> log)
 {
     public RunStore Runs => runs;
 
@@ -53,6 +53,8 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             log.LogCritical("Fault injection: killing the Assembler between storing run {RunId} and sending {Count} message(s)", runId, run.Outbox.Count);
             Process.GetCurrentProcess().Kill();
         }
+        if (finishedNow && run.Status == RunStatus.Completed)
+            await TryReportAsync(run, ct);
         await SendOutboxAsync(run, publish, ct);
         if (finishedNow)
         {
@@ -61,6 +63,19 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
         }
         if (assemble)
             await AssembleAsync(run, publish, ct);
+    }
+
+    private async Task TryReportAsync(RunDocument run, CancellationToken ct)
+    {
+        // The model is trained and stored either way: a report that cannot be written must not hold back the outcome.
+        try
+        {
+            await reports.PublishAsync(run, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Run {RunId}: the report could not be written", run.RunId);
+        }
     }
 
     /// <summary>Sends what the run's outbox holds, then clears exactly those messages (sending twice is harmless; losing one is not).</summary>

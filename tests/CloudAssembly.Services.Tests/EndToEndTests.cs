@@ -51,6 +51,9 @@ public class EndToEndTests(ITestOutputHelper output)
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Log!));
         }
         Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Assembled(harness.RunId)));
+        Assert.Equal(BlobLayout.Report(harness.RunId), completedRun.Report);
+        foreach (var file in new[] { "report.html", "report.json", "train-loss.png", "train-loss.svg", "timeline.png", "accuracy.svg" })
+            Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.ReportFolder(harness.RunId) + file));
         Assert.InRange(completedRun.Metrics.Acc1, 20.0, 100.0);
         Assert.NotNull(completedRun.Metrics.AssembledAcc1BeforeFinetune);
         Assert.Equal(7, completedRun.Metrics.Phases.Count);

@@ -54,6 +54,8 @@ public static class RunCommand
                 RunReport.Print(completed, Console.Out, run);
                 var finalModel = (await new RunStore(new BlobLocation(folder).Open()).TryGetAsync(id, cancellation))?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
                 Console.WriteLine($"final model: {Path.Combine(blobs, finalModel)}");
+                if (completed.Report is { } report)
+                    Console.WriteLine($"report: {Path.Combine(blobs, report)}");
                 return 0;
             }, stopped);
         });

@@ -14,7 +14,7 @@ public sealed class TrainArguments
 {
     private readonly Option<int> batchSize = Int("--batch_size", 64, "Per-device batch size.");
     private readonly Option<int> epochs = Int("--epochs", 300, "Epochs of this phase.");
-    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (deit_base_patch16_224, vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, deit_tiny_patch4_32, ...).");
+    private readonly Option<string> model = Text("--model", "deit_base_patch16_224", "Model name (deit_base_patch16_224, vit_base_patch16_224, vit_large_patch16_224, vit_huge_patch14_224, vit_mini_patch4_28, vit_mini_patch7_28, deit_tiny_patch4_32, ...).");
     private readonly Option<int> inputSize = Int("--input-size", 224, "Image size the model takes.");
     private readonly Option<double> drop = Real("--drop", 0.0, "Dropout rate (the official recipe uses 0).");
     private readonly Option<double> dropPath = Real("--drop-path", 0.1, "Stochastic depth rate, linear over the network being built.");

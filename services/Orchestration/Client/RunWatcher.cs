@@ -81,7 +81,8 @@ public sealed class RunWatcher : IAsyncDisposable
                             onEvent(new PhaseRedispatched(runId, phase, state.Attempt, state.Error ?? $"attempt {before.Attempt} ended without completing"));
                     }
                     seen = run.Phases;
-                    if (run.IsFinished && RunStateMachine.Outcome(run) is { } result)
+                    // An outcome still in the outbox is on its way (the Assembler writes the report before sending it).
+                    if (run is { IsFinished: true, Outbox.Count: 0 } && RunStateMachine.Outcome(run) is { } result)
                         await Finish(runId, result);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -6,7 +6,7 @@ namespace CloudAssembly.Orchestration.Runs;
 /// Blob names of a run (architecture.md): <c>runs/{id}/run.json</c>; per phase the pointer <c>latest.json</c> and one
 /// lease per rank <c>lease-{r}.json</c>, and each attempt's own files under <c>attempt-{a}/</c>
 /// (<c>checkpoint-{e}.pth</c>, <c>finished_checkpoint.pth</c>, <c>log.txt</c>), so two attempts never write the same
-/// blob; the assembled model <c>runs/{id}/assembled/assembled.pth</c>; and one marker per unfinished run under
+/// blob; the assembled model <c>runs/{id}/assembled/assembled.pth</c>; the report under <c>runs/{id}/report/</c>; and one marker per unfinished run under
 /// <c>active-runs/</c>, which the watchdog lists instead of every run.
 /// </summary>
 public static class BlobLayout
@@ -35,6 +35,11 @@ public static class BlobLayout
 
     /// <summary>The lease DataPrep holds while it builds a run's dataset, named like a phase's so one watchdog judges both.</summary>
     public const string DatasetLease = "dataset";
+
+    /// <summary>The run's report: <c>report.html</c>, <c>report.json</c> and the figures as PNG and SVG.</summary>
+    public static string ReportFolder(string runId) => $"runs/{runId}/report/";
+
+    public static string Report(string runId) => $"{ReportFolder(runId)}report.html";
 
     public static string Assembled(string runId) => $"runs/{runId}/assembled/assembled.pth";
 

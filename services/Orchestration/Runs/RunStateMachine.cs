@@ -218,7 +218,7 @@ public static class RunStateMachine
     /// <summary>The message that tells everyone how a finished run ended (null while it runs); sent once, when the run finishes.</summary>
     public static object? Outcome(RunDocument run) => run.Status switch
     {
-        RunStatus.Completed => new RunCompleted(run.RunId, run.Metrics!),
+        RunStatus.Completed => new RunCompleted(run.RunId, run.Metrics!, BlobLayout.Report(run.RunId)),
         RunStatus.Failed => new RunFailed(run.RunId, run.Error ?? "failed"),
         RunStatus.Cancelled => new RunCancelled(run.RunId, run.Error ?? "cancelled"),
         _ => null,

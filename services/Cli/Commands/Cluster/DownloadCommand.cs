@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Reporting;
 
 namespace CloudAssembly.Cli.Commands.Cluster;
 
@@ -10,13 +11,15 @@ public static class DownloadCommand
     {
         var runId = new Option<string>("--run-id") { Description = "The run.", Required = true };
         var phase = new Option<string?>("--phase") { Description = "Only this phase (PT, MT_0, ..., FT, assembled); default: all." };
+        var report = new Option<bool>("--report") { Description = "Only the run's report (report.html, report.json, the figures as PNG and SVG)." };
         var to = new Option<string>("--to") { Description = "Local folder.", DefaultValueFactory = _ => "." };
-        var command = new Command("download", "Download a run's checkpoints, logs and run.json.") { runId, phase, to, ClusterClient.Store, ClusterClient.Container };
+        var command = new Command("download", "Download a run's checkpoints, logs and run.json.") { runId, phase, report, to, ClusterClient.Store, ClusterClient.Container };
         command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
         {
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);
             var id = parse.GetValue(runId)!;
-            var prefix = parse.GetValue(phase) is { } p ? BlobLayout.PhaseFolder(id, p) : BlobLayout.RunFolder(id);
+            var prefix = parse.GetValue(report) ? BlobLayout.ReportFolder(id)
+                : parse.GetValue(phase) is { } p ? BlobLayout.PhaseFolder(id, p) : BlobLayout.RunFolder(id);
             var count = 0;
             await foreach (var blob in client.Blobs.ListAsync(prefix, ct))
             {
@@ -27,6 +30,8 @@ public static class DownloadCommand
             }
             if (count == 0)
                 throw new ArgumentException($"Nothing under '{prefix}' in this store.");
+            if (parse.GetValue(report))
+                Console.WriteLine($"report: {Path.GetFullPath(Path.Combine(parse.GetValue(to)!, prefix, RunReportWriter.HtmlFile))}");
             return 0;
         }).GetAwaiter().GetResult()));
         return command;

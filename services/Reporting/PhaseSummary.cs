@@ -1,0 +1,8 @@
+namespace CloudAssembly.Reporting;
+
+/// <summary>
+/// One phase in <c>report.json</c>: when it ran (seconds from the first phase's start), its wall and device time, its
+/// accuracy (and before training, for FT) and its learning curve.
+/// </summary>
+public sealed record PhaseSummary(string Phase, double? StartSeconds, double? EndSeconds, double WallSeconds, double DeviceSeconds,
+    int Epochs, double Acc1, double Acc5, double? Acc1BeforeTraining, IReadOnlyList<CurvePoint> Curve);
