@@ -18,7 +18,7 @@ public class RunSpecRulesTests(ITestOutputHelper output)
         { "a meta depth larger than its module", "r", Good with { MetaDepths = [3, 1, 1, 1] }, "1 ≤ meta depth ≤ depth" },
         { "a module of depth 0", "r", Good with { Depths = [0, 2, 2, 2] }, "1 ≤ meta depth ≤ depth" },
         { "far too deep", "r", Good with { Depths = [60, 2, 2, 2] }, "at most 64 blocks" },
-        { "input size of another model", "r", Good with { InputSize = 224 }, "does not fit vit_mini_patch4_28" },
+        { "input size of another model", "r", Good with { InputSize = 224 }, $"does not fit {Good.Model}" },
         { "zero epochs", "r", Good with { Modules = Good.Modules with { Epochs = 0 } }, "Modules has 0 epochs" },
         { "negative epochs", "r", Good with { Pretrain = Good.Pretrain with { Epochs = -3 } }, "Pretrain has -3 epochs" },
         { "a huge batch", "r", Good with { Finetune = Good.Finetune with { BatchSize = 1 << 20 } }, "Finetune has batch size 1048576" },
