@@ -26,7 +26,8 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
     private readonly ConcurrentDictionary<string, LeaseObservation> observed = new();
     private readonly ConcurrentDictionary<string, long> unclaimedSince = new();
     private readonly ConcurrentDictionary<string, RunBackoff> backoff = new();
-    private long storageFailedAt = long.MinValue;
+    private const long NeverFailed = long.MinValue;
+    private long storageFailedAt = NeverFailed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -118,7 +119,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         var seen = Observe($"{run.RunId}/{key}", held, etag);
         var silent = time.GetElapsedTime(seen.ChangedAt);
         var stalled = time.GetElapsedTime(seen.ProgressedAt);
-        if ((silent <= options.LeaseTimeout && stalled <= options.ProgressTimeout) || time.GetElapsedTime(storageFailedAt) < options.StorageGrace)
+        if ((silent <= options.LeaseTimeout && stalled <= options.ProgressTimeout) || InStorageGrace)
             return;
         observed.TryRemove($"{run.RunId}/{key}", out _);
         if (await pointers.TryReadAsync(run.RunId, key.ToString(), ct) is { Pointer: { Finished: { } finished, Metrics: { } metrics } })
@@ -158,7 +159,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
                 ? $"nobody took dataset request {run.DatasetGeneration} up for {options.RedispatchAfter}"
                 : null;
         var silent = time.GetElapsedTime(Observe($"{run.RunId}/dataset", held, etag).ChangedAt);
-        return silent > options.LeaseTimeout && time.GetElapsedTime(storageFailedAt) >= options.StorageGrace
+        return silent > options.LeaseTimeout && !InStorageGrace
             ? $"DataPrep '{held.Trainer}' stopped renewing the build's lease"
             : null;
     }
@@ -177,6 +178,10 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
                     ProgressedAt = old.Progress == held.Progress ? old.ProgressedAt : now,
                 });
     }
+
+    /// <summary>Whether storage failed within the grace period (then trainers may not have been able to renew either).</summary>
+    private bool InStorageGrace => Interlocked.Read(ref storageFailedAt) is var failedAt && failedAt != NeverFailed
+        && time.GetElapsedTime(failedAt) < options.StorageGrace;
 
     private TimeSpan Unclaimed(string key) => time.GetElapsedTime(unclaimedSince.GetOrAdd(key, _ => time.GetTimestamp()));
 

@@ -60,7 +60,11 @@ public class FencingTests(ITestOutputHelper output)
         Assert.IsType<RunCompleted>(outcome);
         var run = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run;
         Assert.Equal(2, run.Phases[victimPhase!].Attempt);
-        Assert.Equal(frozenFiles, await FilesAsync(cluster.Store, BlobLayout.AttemptFolder(harness.RunId, victimPhase!, 1)));
+        // Nothing of attempt 1 was written after it woke: every blob left is the one frozen (attempt 2 may delete those its
+        // pointer no longer keeps).
+        var after = await FilesAsync(cluster.Store, BlobLayout.AttemptFolder(harness.RunId, victimPhase!, 1));
+        Assert.All(after, blob => Assert.Equal(frozenFiles!.GetValueOrDefault(blob.Key), blob.Value));
+        Assert.Contains("lost its lease to a newer attempt", victim!.Log);
         var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, victimPhase!, default))!.Value.Pointer;
         Assert.Equal(2, pointer.Attempt);
         Assert.Equal(BlobLayout.Finished(harness.RunId, victimPhase!, 2), pointer.Finished);
