@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Data-parallel scaling on the CPU at one global batch: the Fashion-MNIST demo model trained by 1 rank with 2 threads,
+# Data-parallel scaling on the CPU at one global batch: a small Fashion-MNIST ViT trained by 1 rank with 2 threads,
 # 1 rank with 1 thread, 2 MPI processes with 1 thread each (mpiexec -n 2), and 2 thread ranks of one process with 1
 # thread each. Prints each configuration's training img/s (the second epoch's, from log.txt) and its speed-up against
 # 1 rank with 2 threads. Usage: [CLI=path/to/cloudassembly] eng/bench/data-parallel.sh [global batch, default 128] [training samples, default 6400]

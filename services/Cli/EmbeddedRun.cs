@@ -53,8 +53,13 @@ public static class EmbeddedRun
         }
         finally
         {
-            // Every finished epoch is already stored; a stop only waits for a short while on what is in flight.
+            // Every finished epoch is already stored. Phases stop at their next step before the process goes, so
+            // libtorch is not torn down under a training thread; a stop waits only a short while on what is in flight.
             using var patience = new CancellationTokenSource(StopPatience);
+            var worker = host.Services.GetRequiredService<PhaseWorker>();
+            worker.Cancel(runId);
+            while (worker.Running > 0 && !patience.IsCancellationRequested)
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
             await host.StopAsync(patience.Token);
         }
     }

@@ -23,6 +23,20 @@ public sealed class DashboardTests(ITestOutputHelper output)
           "trainLimit": 256, "evalLimit": 128 }
         """;
 
+    /// <summary>The page's text, shadow roots included: the dashboard's grid cells are web components.</summary>
+    private const string PageText = """
+        () => {
+          const parts = [];
+          const visit = root => {
+            parts.push(root.textContent ?? '');
+            for (const element of root.querySelectorAll('*'))
+              if (element.shadowRoot) visit(element.shadowRoot);
+          };
+          visit(document.body);
+          return parts.join('\n');
+        }
+        """;
+
     private static readonly string[] Phases = ["phase PT", "phase MT_0", "phase MT_1", "phase MT_2", "phase MT_3", "phase FT", "phase Eval"];
 
     [Fact]
@@ -56,15 +70,15 @@ public sealed class DashboardTests(ITestOutputHelper output)
         try
         {
             // The services export in batches and the page renders live: wait for every phase to be listed.
-            await page.WaitForFunctionAsync("names => names.every(n => document.body.innerText.includes(n))",
-                new WaitForFunctionOptions { Timeout = 90_000 }, Phases);
+            await page.WaitForFunctionAsync($"names => names.every(n => ({PageText})().includes(n))",
+                new WaitForFunctionOptions { Timeout = 90_000 }, [Phases]);
         }
         finally
         {
             await page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
             output.WriteLine($"screenshot: {screenshot}");
         }
-        var text = await page.EvaluateExpressionAsync<string>("document.body.innerText");
+        var text = await page.EvaluateFunctionAsync<string>(PageText);
         Assert.All(Phases, phase => Assert.Contains(phase, text));
         Assert.Contains("run completed", text);
     }

@@ -24,6 +24,8 @@ public class RunSpecRulesTests(ITestOutputHelper output)
         { "a huge batch", "r", Good with { Finetune = Good.Finetune with { BatchSize = 1 << 20 } }, "Finetune has batch size 1048576" },
         { "a NaN lr", "r", Good with { Pretrain = Good.Pretrain with { Lr = double.NaN } }, "finite lr > 0" },
         { "drop path of 1", "r", Good with { Baseline = Good.Finetune with { DropPath = 1 } }, "Baseline needs a finite lr" },
+        { "a phase over two pods", "r", Good with { Finetune = Good.Finetune with { Nodes = 2 } }, "Finetune asks for 2 nodes × 1 devices" },
+        { "no devices", "r", Good with { Pretrain = Good.Pretrain with { DevicesPerNode = 0 } }, "use nodes 1 and 1 to 64 devices per node" },
         { "data outside the roots", "r", Good with { DataPath = "/etc" }, "data path '/etc' is not under a data root" },
         { "data escaping a root", "r", Good with { DataPath = "/usr/share/datasets/../../../etc" }, "is not under a data root" },
         { "a relative data path", "r", Good with { DataPath = "datasets/fashion-mnist" }, "is not under a data root" },

@@ -127,7 +127,7 @@ public class CliTests
         var folder = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", $"cli-run-{Guid.NewGuid():N}");
         var spec = TinyRun.Spec() with { Pretrain = TinyRun.Spec().Pretrain with { Epochs = 3 } };
         await using var cli = new CliProcess(["run", "--spec", SpecFile(spec), "--store", folder, "--run-id", "stopped"]);
-        await cli.WaitForOutputAsync("PT     epoch 1/3 done", TimeSpan.FromMinutes(3));
+        await cli.WaitForOutputAsync("PT     epoch 1/3 done", TimeSpan.FromMinutes(6));
 
         cli.Signal("TERM");
 
