@@ -96,7 +96,7 @@ public sealed class ServiceCluster : IAsyncDisposable
         ["Trainer__WorkFolder"] = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", Blobs.Name, name),
         ["Assembler__WatchdogInterval"] = "00:00:02",
         ["Assembler__LeaseTimeout"] = "00:00:10",
-        ["Assembler__StorageGrace"] = "00:00:10",
+        ["Assembler__StorageGrace"] = "00:00:30",
         ["Assembler__RedispatchAfter"] = "00:02:00",
         ["Assembler__WorkFolder"] = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", Blobs.Name, name),
     };
