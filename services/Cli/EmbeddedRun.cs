@@ -37,6 +37,8 @@ public static class EmbeddedRun
                 Device = device,
                 LibTorch = libtorch,
                 SlotWait = null,
+                // A phase on several nodes runs them as rank slots of this one trainer, meeting in the run's folder.
+                Slots = new[] { spec.Pretrain, spec.Modules, spec.Finetune, spec.Baseline ?? spec.Finetune }.Max(r => r.Nodes),
                 HeartbeatInterval = TimeSpan.FromSeconds(3),
                 ProgressInterval = TimeSpan.FromSeconds(2),
             })

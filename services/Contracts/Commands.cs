@@ -19,6 +19,9 @@ public sealed record PrepareDataset(string RunId, string DataSet, string DataPat
 /// the blob names the phase starts from (the meta model for MT, the assembled model for FT, the FT model for Eval).
 /// <paramref name="Generation"/> counts how often this attempt was sent (a command unclaimed for long is sent again);
 /// trainers drop copies older than the run's current one, so copies bounced between busy trainers do not pile up.
+/// A phase on several pods is one attempt sent as <paramref name="Nodes"/> rank slots, one command per
+/// <paramref name="NodeRank"/> (torchrun's <c>--node_rank</c>); each is claimed by one trainer, which holds the phase's
+/// global ranks NodeRank × devicesPerNode onwards. Node 0 alone writes the phase's files and reports its progress and completion.
 /// </summary>
 public sealed record TrainPhase(string RunId, string Phase, int Attempt, string AttemptId, RunSpec Spec, DatasetRef Dataset,
-    IReadOnlyList<string> Inputs, int Generation = 1);
+    IReadOnlyList<string> Inputs, int Generation = 1, int NodeRank = 0, int Nodes = 1);

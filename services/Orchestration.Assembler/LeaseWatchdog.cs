@@ -14,7 +14,8 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// Looks at every unfinished run on a timer and carries out what its stored state asks for: sends what is left in its
 /// outbox, assembles, dispatches; re-sends a command nobody claimed for a long time; and gives up an attempt whose
 /// lease stopped changing, or that renews without training a step, and dispatches the phase again (the new attempt
-/// resumes through the phase's pointer). A lease is judged only by whether its ETag and progress change, timed on
+/// resumes through the phase's pointer); on several pods every rank slot's lease is judged, and the first one lost gives
+/// up the whole attempt. A lease is judged only by whether its ETag and progress change, timed on
 /// this process's monotonic clock, and not at all for a while after storage failed (trainers could not renew either);
 /// a phase that finished but whose completion was lost is recovered from its pointer instead. Each run is handled on
 /// its own: one that keeps failing is backed off, counted in its <c>run.json</c> and in a metric, and the sweep goes on.
@@ -83,7 +84,14 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
             return;
         }
         foreach (var (name, phase) in run.Phases.Where(p => p.Value.IsActive))
-            await CheckAsync(run, PhaseKey.Parse(name), phase, ct);
+        {
+            var key = PhaseKey.Parse(name);
+            var nodes = RunStateMachine.Nodes(run.Spec, key);
+            // Each rank slot of the attempt has its own lease; the first that is lost decides for the whole attempt.
+            for (var node = 0; node < nodes; node++)
+                if (await CheckAsync(run, key, phase, node, nodes, ct))
+                    break;
+        }
         if (run.Dataset is null && run.DatasetRequested && await DatasetAbandonedAsync(run, ct) is { } why)
         {
             log.LogWarning("Run {RunId}: {Why}; asking for the dataset again", runId, why);
@@ -97,41 +105,49 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         }
     }
 
-    private async Task CheckAsync(RunDocument run, PhaseKey key, PhaseState phase, CancellationToken ct)
+    /// <summary>Judges the lease of rank slot <paramref name="node"/>; true when that changed the run (the attempt was given up or sent again).</summary>
+    private async Task<bool> CheckAsync(RunDocument run, PhaseKey key, PhaseState phase, int node, int nodes, CancellationToken ct)
     {
-        var lease = await leases.TryReadAsync(run.RunId, key.ToString(), ct);
+        var lease = await leases.TryReadAsync(run.RunId, key.ToString(), ct, node);
+        var slot = $"{phase.AttemptId}/{node}";
+        var who = nodes > 1 ? $" (node {node} of {nodes})" : "";
         if (lease is not { Lease: var held, ETag: var etag } || held.AttemptId != phase.AttemptId)
         {
-            if (phase.Status == PhaseStatus.Dispatched && Unclaimed(phase.AttemptId!) > options.RedispatchAfter)
+            // Node 0 reports the attempt started; another slot may still be unclaimed then.
+            if ((phase.Status == PhaseStatus.Dispatched || node > 0) && Unclaimed(slot) > options.RedispatchAfter)
             {
-                unclaimedSince.TryRemove(phase.AttemptId!, out _);
+                unclaimedSince.TryRemove(slot, out _);
                 using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} sent again", run.RunId, run.TraceParent);
                 activity?.SetTag(CloudAssemblyTelemetry.Phase, key.ToString());
                 activity?.SetTag(CloudAssemblyTelemetry.Attempt, phase.Attempt);
                 activity?.SetTag(CloudAssemblyTelemetry.Reason, $"no trainer claimed attempt {phase.Attempt} for {options.RedispatchAfter}");
-                log.LogInformation("Run {RunId} {Phase}: attempt {Attempt} unclaimed for {Wait}; sending it again", run.RunId, key, phase.Attempt,
-                    options.RedispatchAfter);
+                log.LogInformation("Run {RunId} {Phase}: attempt {Attempt}{Node} unclaimed for {Wait}; sending it again", run.RunId, key, phase.Attempt,
+                    who, options.RedispatchAfter);
                 await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnUnclaimed(r, key, phase.AttemptId), bus, ct);
+                return true;
             }
-            return;
+            return false;
         }
-        unclaimedSince.TryRemove(phase.AttemptId!, out _);
-        var seen = Observe($"{run.RunId}/{key}", held, etag);
+        unclaimedSince.TryRemove(slot, out _);
+        var observation = $"{run.RunId}/{key}/{node}";
+        var seen = Observe(observation, held, etag);
         var silent = time.GetElapsedTime(seen.ChangedAt);
-        var stalled = time.GetElapsedTime(seen.ProgressedAt);
+        // The ranks move in lockstep (every step waits for all of them), and node 0 alone counts the steps it trained.
+        var stalled = node == 0 ? time.GetElapsedTime(seen.ProgressedAt) : TimeSpan.Zero;
         if ((silent <= options.LeaseTimeout && stalled <= options.ProgressTimeout) || InStorageGrace)
-            return;
-        observed.TryRemove($"{run.RunId}/{key}", out _);
+            return false;
+        observed.TryRemove(observation, out _);
         if (await pointers.TryReadAsync(run.RunId, key.ToString(), ct) is { Pointer: { Finished: { } finished, Metrics: { } metrics } })
         {
             log.LogWarning("Run {RunId} {Phase}: attempt {Attempt} finished but its completion never arrived; recovering it", run.RunId, key, phase.Attempt);
             await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnPhaseCompleted(r,
                 new PhaseCompleted(run.RunId, key.ToString(), held.AttemptId, finished, metrics), time.GetUtcNow()), bus, ct);
-            return;
+            return true;
         }
-        var reason = silent > options.LeaseTimeout
-            ? $"trainer '{held.Trainer}' stopped renewing its lease during attempt {phase.Attempt}"
-            : $"trainer '{held.Trainer}' renewed its lease but trained no step for {stalled.TotalMinutes:F0} min during attempt {phase.Attempt}";
+        var reason = (silent > options.LeaseTimeout
+            ? $"trainer '{held.Trainer}'{who} stopped renewing its lease during attempt {phase.Attempt}"
+            : $"trainer '{held.Trainer}'{who} renewed its lease but trained no step for {stalled.TotalMinutes:F0} min during attempt {phase.Attempt}")
+            + (nodes > 1 ? $"; the whole attempt fails and all {nodes} nodes start again from the last checkpoint" : "");
         // The lost attempt's own span never ended (its trainer died): this one stands for it, from its start.
         using (var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} attempt lost", run.RunId, run.TraceParent,
             startTime: held.StartedAt))
@@ -148,6 +164,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         var lost = Math.Max(0, (held.HeartbeatAt - held.StartedAt).TotalSeconds);
         CloudAssemblyTelemetry.DeviceSeconds.Add(lost, new KeyValuePair<string, object?>("cloudassembly.run_id", run.RunId));
         await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnLeaseExpired(r, key, held.AttemptId, lost, reason), bus, ct);
+        return true;
     }
 
     /// <summary>Why the dataset should be asked for again (its request went unclaimed, or its build's lease went silent), or null.</summary>

@@ -12,7 +12,7 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// </summary>
 public static class RunSpecRules
 {
-    public const int MaxModules = 16, MaxTotalDepth = 64, MaxEpochs = 10_000, MaxBatch = 4096, MaxUpdateFreq = 1024, MaxDevicesPerNode = 64;
+    public const int MaxModules = 16, MaxTotalDepth = 64, MaxEpochs = 10_000, MaxBatch = 4096, MaxUpdateFreq = 1024, MaxDevicesPerNode = 64, MaxNodes = 64;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first thing wrong with the run and what to do.</summary>
     public static void Validate(string runId, RunSpec spec, IReadOnlyList<string> dataRoots)
@@ -38,9 +38,8 @@ public static class RunSpecRules
                 Reject(runId, $"{name} has batch size {recipe.BatchSize} × update frequency {recipe.UpdateFreq}; use 1 to {MaxBatch} and 1 to {MaxUpdateFreq}");
             if (!double.IsFinite(recipe.Lr) || recipe.Lr <= 0 || recipe.DropPath is < 0 or >= 1 || recipe.WarmupEpochs < 0)
                 Reject(runId, $"{name} needs a finite lr > 0, 0 ≤ drop path < 1 and warmup epochs ≥ 0");
-            // Ranks of one phase on several pods are not dispatched yet (no rank slots): refuse here, not in a trainer.
-            if (recipe.Nodes != 1 || recipe.DevicesPerNode is < 1 or > MaxDevicesPerNode)
-                Reject(runId, $"{name} asks for {recipe.Nodes} nodes × {recipe.DevicesPerNode} devices; use nodes 1 and 1 to {MaxDevicesPerNode} devices per node");
+            if (recipe.Nodes is < 1 or > MaxNodes || recipe.DevicesPerNode is < 1 or > MaxDevicesPerNode)
+                Reject(runId, $"{name} asks for {recipe.Nodes} nodes × {recipe.DevicesPerNode} devices; use 1 to {MaxNodes} nodes and 1 to {MaxDevicesPerNode} devices per node");
         }
         if (spec.TrainLimit < 0 || spec.EvalLimit < 0)
             Reject(runId, "TrainLimit and EvalLimit must be 0 (all) or more");

@@ -10,6 +10,7 @@ using CloudAssembly.Orchestration.Telemetry;
 using CloudAssembly.Pipeline;
 using CloudAssembly.Storage;
 using CloudAssembly.Training;
+using CloudAssembly.Training.Distributed;
 using CloudAssembly.Training.Engine;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,10 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// Runs one claimed phase attempt in the background, after its command has been acknowledged (a training job never
 /// holds a broker delivery): renews the lease, brings the phase's checkpoints down from blob storage so it resumes,
 /// trains with the training core, sends progress, uploads every epoch's checkpoint and log, and reports completion or
-/// failure. It stops when the run is cancelled or another attempt takes the lease over.
+/// failure. It stops when the run is cancelled or another attempt takes the lease over. On a phase of several pods
+/// this trainer holds one rank slot: the ranks meet in the attempt's folder of the run's store (NCCL's id on CUDA, the
+/// blob-store all-reduce on the CPU), every rank resumes from the same checkpoint, and node 0 alone writes and reports;
+/// the other nodes keep their leases until the phase is done, and report only a failure (which fails the whole attempt).
 /// </summary>
 public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStore pointers, RunStore runs, IBus bus, TrainerOptions options,
     TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PhaseWorker> log) : IDisposable
@@ -44,7 +48,8 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         if (Interlocked.Exchange(ref listening, 1) == 0)
             onShutdown = lifetime.ApplicationStopping.Register(PreemptAll);
         var job = new RunningAttempt(command.RunId, new CancellationTokenSource());
-        running[command.AttemptId] = job;
+        var slotKey = $"{command.AttemptId}/{command.NodeRank}";
+        running[slotKey] = job;
         job.Done = Task.Factory.StartNew(async () =>
         {
             try
@@ -53,7 +58,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             }
             finally
             {
-                running.TryRemove(command.AttemptId, out _);
+                running.TryRemove(slotKey, out _);
                 job.Stop.Dispose();
                 slot.Dispose();
             }
@@ -84,6 +89,9 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         span?.SetTag("cloudassembly.phase", command.Phase);
         span?.SetTag("cloudassembly.attempt", command.Attempt);
         span?.SetTag("cloudassembly.trainer", options.Name);
+        span?.SetTag("cloudassembly.node", command.NodeRank);
+        var leader = command.NodeRank == 0;
+        var who = command.Nodes > 1 ? $"node {command.NodeRank} of {command.Nodes} (trainer '{options.Name}'): " : "";
         await using var events = new EventPump(bus, span, log);
         var clock = Stopwatch.StartNew();
         using var lease = new AttemptLease(leases, runs, command, claimed, leaseETag, options, time, log);
@@ -91,21 +99,31 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         var beating = lease.KeepAsync(stop, heartbeat.Token);
         // Everything of this attempt lives in its own folder, deleted at the end: inputs are never taken from another
         // run or store that happened to use the same names.
-        var attemptFolder = Path.Combine(options.WorkFolder, command.AttemptId);
+        var attemptFolder = Path.Combine(options.WorkFolder, command.Nodes > 1 ? $"{command.AttemptId}.node{command.NodeRank}" : command.AttemptId);
         var folder = Path.Combine(attemptFolder, command.Phase);
         PhaseFolderSync? sync = null;
         try
         {
-            // Raising the pointer's fencing token first means no earlier attempt can publish from here on.
+            // Raising the pointer's fencing token first means no earlier attempt can publish from here on. Every node
+            // raises it before it restores, so all ranks of this attempt resume from the same checkpoint.
             if (!await pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, stop.Token))
                 throw new AttemptFencedException($"a newer attempt than {command.Attempt} already fenced {command.Phase}");
-            await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow(), command.Attempt),
-                stop.Token);
+            if (leader)
+                await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow(), command.Attempt),
+                    stop.Token);
             sync = new PhaseFolderSync(store, pointers, lease, command, folder,
                 m => log.LogWarning("Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m));
             var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
             var data = await DataAsync(command.Dataset, stop.Token);
-            var result = await Task.Run(() => Train(command, phaseOptions, data, sync, lease, events, stop.Token), stop.Token);
+            var meeting = command.Nodes > 1
+                ? new RankMeeting(store, BlobLayout.AttemptFolder(command.RunId, command.Phase, command.Attempt), options.RendezvousTimeout)
+                : null;
+            var result = await Task.Run(() => Train(command, phaseOptions, data, sync, lease, events, meeting, stop.Token), stop.Token);
+            if (!leader)
+            {
+                await FollowAsync(command, stop.Token);
+                return;
+            }
             var eval = result.FinalEval ?? throw new InvalidOperationException($"{command.Phase} ended without an evaluation.");
             var metrics = new PhaseMetrics(eval.Acc1, eval.Acc5, eval.Loss, result.EpochsTrained, clock.Elapsed.TotalSeconds,
                 clock.Elapsed.TotalSeconds, result.TrainImagesPerSecond, result.InitialEval?.Acc1);
@@ -121,6 +139,8 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             span?.SetTag("cloudassembly.device_seconds", Math.Round(metrics.DeviceSeconds, 1));
             span?.SetTag("cloudassembly.images_per_second", Math.Round(metrics.ImagesPerSecond));
             await events.SendAsync(new PhaseCompleted(command.RunId, command.Phase, command.AttemptId, checkpoint, metrics), CancellationToken.None);
+            if (command.Nodes > 1)
+                await DeleteExchangesAsync(command);
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt} completed: top-1 {Acc1:F2}% in {Seconds:F1} s",
                 command.RunId, command.Phase, command.Attempt, eval.Acc1, clock.Elapsed.TotalSeconds);
         }
@@ -146,7 +166,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             log.LogError(e, "Run {RunId} {Phase} attempt {Attempt} failed", command.RunId, command.Phase, command.Attempt);
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
             span?.SetTag(CloudAssemblyTelemetry.Reason, e.Message);
-            await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, e.Message, retryable), CancellationToken.None);
+            await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, who + e.Message, retryable), CancellationToken.None);
         }
         finally
         {
@@ -179,7 +199,12 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         };
         if (key.Kind != PhaseKind.Eval)
             await sync.RestoreAsync(ct);
-        return phase with { DataSet = command.Dataset.DataSet, DataPath = command.Dataset.DataPath, LibTorch = options.LibTorch };
+        // Node n of a phase on several pods holds the global ranks n × devices onwards.
+        return phase with
+        {
+            DataSet = command.Dataset.DataSet, DataPath = command.Dataset.DataPath, LibTorch = options.LibTorch,
+            Rank = command.NodeRank * Math.Max(phase.Devices.Count, 1),
+        };
     }
 
     /// <summary>A dataset version DataPrep built in this cluster's storage is read through this trainer's own connection.</summary>
@@ -192,7 +217,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
     }
 
     private PhaseResult Train(TrainPhase command, TrainOptions phase, Func<TrainOptions, TorchSharp.torch.Device, PhaseData> data,
-        PhaseFolderSync sync, AttemptLease lease, EventPump events, CancellationToken ct)
+        PhaseFolderSync sync, AttemptLease lease, EventPump events, RankMeeting? meeting, CancellationToken ct)
     {
         long? lastProgress = null;
         var tags = new KeyValuePair<string, object?>("cloudassembly.run_id", command.RunId);
@@ -228,7 +253,43 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
                     break;
             }
         }
-        return new PhaseRunner(phase, data, Observe).Run(ct);
+        return new PhaseRunner(phase, data, Observe, meeting: meeting).Run(ct);
+    }
+
+    /// <summary>
+    /// A node other than 0 has trained its share: it keeps renewing its lease until <c>run.json</c> says the phase is
+    /// done (or the attempt was replaced), so the watchdog does not take its silence for a lost rank while node 0
+    /// evaluates and uploads.
+    /// </summary>
+    private async Task FollowAsync(TrainPhase command, CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            log.LogInformation("Run {RunId} {Phase} attempt {Attempt}: node {Node} trained its share; node 0 reported the phase", command.RunId,
+                command.Phase, command.Attempt, command.NodeRank);
+        }
+    }
+
+    /// <summary>The rendezvous and all-reduce blobs of every attempt of a finished phase (a failed attempt leaves its last buffers).</summary>
+    private async Task DeleteExchangesAsync(TrainPhase command)
+    {
+        try
+        {
+            var names = new List<string>();
+            await foreach (var blob in store.ListAsync(BlobLayout.PhaseFolder(command.RunId, command.Phase)))
+                if (blob.Name.Contains("/allreduce/", StringComparison.Ordinal) || blob.Name.Contains("/rendezvous/", StringComparison.Ordinal))
+                    names.Add(blob.Name);
+            foreach (var name in names)
+                await store.DeleteAsync(name);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning("Run {RunId} {Phase}: could not delete the ranks' exchange blobs ({Error})", command.RunId, command.Phase, e.Message);
+        }
     }
 
     public void Dispose() => onShutdown.Dispose();

@@ -7,7 +7,8 @@ namespace CloudAssembly.Orchestration.Trainer;
 
 /// <summary>
 /// Takes a phase command when this trainer has a free slot, claims the attempt's lease and hands the work to the
-/// <see cref="PhaseWorker"/>, then acknowledges at once. A trainer that stays busy sends the command back to the queue
+/// <see cref="PhaseWorker"/>, then acknowledges at once. On several pods each rank slot has its own lease, so each is
+/// claimed by exactly one trainer. A trainer that stays busy sends the command back to the queue
 /// for another trainer; a command for an attempt that is no longer current, or that someone already claimed, is dropped.
 /// </summary>
 public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, RunStore runs, LeaseStore leases,
@@ -35,15 +36,15 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
                 return;
             }
             var now = time.GetUtcNow();
-            var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now);
+            var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now, Rank: command.NodeRank);
             var etag = await leases.TryClaimAsync(command.RunId, command.Phase, lease, context.CancellationToken);
             if (etag is null)
             {
-                log.LogInformation("Dropping {AttemptId}: another trainer holds it", command.AttemptId);
+                log.LogInformation("Dropping {AttemptId} node {Node}: another trainer holds it", command.AttemptId, command.NodeRank);
                 slot.Dispose();
                 return;
             }
-            log.LogInformation("Claimed {AttemptId}", command.AttemptId);
+            log.LogInformation("Claimed {AttemptId} node {Node} of {Nodes}", command.AttemptId, command.NodeRank, command.Nodes);
             _ = worker.Start(command, slot, lease, etag, run.TraceParent);
         }
         catch

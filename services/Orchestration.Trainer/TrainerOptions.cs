@@ -31,6 +31,12 @@ public sealed record TrainerOptions
     /// <summary>On SIGTERM, how long running attempts get to stop and report themselves preempted (within the pod's grace period).</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// On a phase of several pods: how long to wait for every rank to join the attempt's rendezvous, and for another
+    /// rank's buffer in a CPU all-reduce, before the attempt fails naming the missing ranks.
+    /// </summary>
+    public TimeSpan RendezvousTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Added to this trainer's wall clock: a test setting that shows no decision depends on trainers' clocks.</summary>
     public TimeSpan ClockOffset { get; init; }
 }

@@ -7,7 +7,8 @@ namespace CloudAssembly.Pipeline;
 /// Turns a <see cref="RunSpec"/> into the <see cref="TrainOptions"/> of each phase, exactly as the seed's three
 /// scripts spell them: PT on the meta depths, MT i on the meta depths with module i at its full depth and the PT
 /// checkpoint as <c>--meta_model</c>, FT on the full depths with the K MT checkpoints in stage order. A phase of
-/// nodes × devices ranks holds its pod's devices as <see cref="TrainOptions.Devices"/> (CPU: that many threads).
+/// nodes × devices ranks holds its pod's devices as <see cref="TrainOptions.Devices"/> (CPU: that many threads); the
+/// trainer of node n sets its first <see cref="TrainOptions.Rank"/> to n × devices.
 /// </summary>
 public static class PhasePlanner
 {
@@ -60,11 +61,7 @@ public static class PhasePlanner
             OutputDir = outputDir,
         };
 
-    private static TrainOptions Common(RunSpec spec, PhaseRecipe recipe, string device) => recipe.Nodes != 1
-        ? throw new NotSupportedException(
-            $"A phase on {recipe.Nodes} nodes is not dispatched yet (the Assembler hands out one trainer per phase): use nodes 1 with " +
-            $"devicesPerNode up to one pod's devices, or run the phase with `cloudassembly train --world_size {recipe.WorldSize} --rank R --rendezvous FOLDER` on each pod.")
-        : new()
+    private static TrainOptions Common(RunSpec spec, PhaseRecipe recipe, string device) => new()
     {
         Model = spec.Model,
         InputSize = spec.InputSize,

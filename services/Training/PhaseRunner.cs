@@ -17,18 +17,19 @@ namespace CloudAssembly.Training;
 /// <c>finished_checkpoint.pth</c>. A finished phase is not trained again, but <c>--eval</c> still evaluates it
 /// (the official code exits before evaluating). On W ranks (<see cref="TrainOptions.WorldSize"/>) each rank runs this
 /// loop on its share of the data with gradients averaged across ranks; rank 0 alone evaluates (the full validation
-/// set, as the official code without <c>--dist-eval</c>), writes checkpoints and <c>log.txt</c>, and reports.
+/// set, as the official code without <c>--dist-eval</c>), writes checkpoints and <c>log.txt</c>, and reports. Processes
+/// that no launcher started meet through <paramref name="meeting"/> (trainer pods: the attempt's folder in the run's store).
 /// </summary>
 public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device, PhaseData> data, Action<PhaseEvent>? observer = null,
-    ICollective? collective = null)
+    ICollective? collective = null, RankMeeting? meeting = null)
 {
     public string Label => options.Phase == Phase.MT ? $"MT[{options.Idx}]" : options.Phase.ToString();
 
     public PhaseResult Run(CancellationToken cancellation = default)
     {
         if (collective is null && options.Devices.Count > 1)
-            return LocalRanks.Run(options, data, observer, cancellation);
-        using var group = collective is null ? Collectives.ForProcess(options) : null;
+            return LocalRanks.Run(options, data, observer, meeting, cancellation);
+        using var group = collective is null ? Collectives.ForProcess(options, meeting, cancellation) : null;
         try
         {
             return Run(collective ?? group!.Members[0], cancellation);

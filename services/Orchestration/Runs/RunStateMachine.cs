@@ -29,6 +29,16 @@ public static class RunStateMachine
         return jobs;
     }
 
+    /// <summary>The pods (rank slots) one attempt of the job runs on; the final evaluation is one rank.</summary>
+    public static int Nodes(RunSpec spec, PhaseKey key) => key.Kind switch
+    {
+        PhaseKind.PT => spec.Pretrain.Nodes,
+        PhaseKind.MT => spec.Modules.Nodes,
+        PhaseKind.FT => spec.Finetune.Nodes,
+        PhaseKind.E2E => spec.Baseline?.Nodes ?? 1,
+        _ => 1,
+    };
+
     public static RunDocument? OnDatasetReady(RunDocument run, DatasetReady ready) =>
         run.IsFinished || run.Dataset is not null ? null : run with { Dataset = ready.Dataset };
 
@@ -73,7 +83,10 @@ public static class RunStateMachine
         ? checkpoint == run.Phase(PhaseKey.Finetune).Checkpoint
         : BlobLayout.IsFinished(run.RunId, key, checkpoint);
 
-    /// <summary>A failed attempt is retried (a new attempt resumes from the last checkpoint) until <see cref="MaxAttempts"/>.</summary>
+    /// <summary>
+    /// A failed attempt is retried (a new attempt resumes from the last checkpoint) until <see cref="MaxAttempts"/>. On
+    /// several pods any rank's failure is the attempt's: all its rank slots are dispatched again, with the same world size.
+    /// </summary>
     public static RunDocument? OnPhaseFailed(RunDocument run, PhaseFailed failed)
     {
         var key = PhaseKey.Parse(failed.Phase);
@@ -99,7 +112,10 @@ public static class RunStateMachine
         return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Preemptions = phase.Preemptions + 1, Error = preempted.Reason });
     }
 
-    /// <summary>The current attempt's lease went stale (no renewal, or no progress): count its device time and try again.</summary>
+    /// <summary>
+    /// A lease of the current attempt went stale (no renewal, or no progress): count its device time and try again. On
+    /// several pods one rank's stale lease fails the whole attempt; its other ranks stop when they see it replaced.
+    /// </summary>
     public static RunDocument? OnLeaseExpired(RunDocument run, PhaseKey key, string attemptId, double lostDeviceSeconds, string reason)
     {
         var phase = run.Phase(key);
@@ -132,13 +148,14 @@ public static class RunStateMachine
     }
 
     /// <summary>
-    /// A dispatched attempt nobody claimed for long: the same attempt (same id, so whoever claims it first runs it) is
-    /// sent again as a newer generation, by resetting it to pending.
+    /// A dispatched attempt nobody claimed for long (on several pods: a rank slot nobody claimed): the same attempt
+    /// (same id, so whoever claims a slot first runs it) is sent again as a newer generation, by resetting it to
+    /// pending; slots already claimed drop their copy.
     /// </summary>
     public static RunDocument? OnUnclaimed(RunDocument run, PhaseKey key, string? attemptId)
     {
         var phase = run.Phase(key);
-        return !run.IsFinished && phase.Status == PhaseStatus.Dispatched && phase.AttemptId == attemptId
+        return !run.IsFinished && phase.IsActive && phase.AttemptId == attemptId
             ? run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Attempt = phase.Attempt - 1 })
             : null;
     }
@@ -198,7 +215,10 @@ public static class RunStateMachine
             {
                 Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, Generation = generation, DispatchedAt = now,
             });
-            messages.Add(new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs, generation));
+            // A phase on several pods is one attempt in N rank slots: all start together, and whichever fails fails them all.
+            var nodes = Nodes(run.Spec, key);
+            messages.AddRange(Enumerable.Range(0, nodes).Select(node =>
+                new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs, generation, node, nodes)));
         }
 
         var modulesDone = Enumerable.Range(0, run.Spec.NumModules).All(i => run.Phase(PhaseKey.Module(i)).Status == PhaseStatus.Completed);

@@ -11,14 +11,14 @@ namespace CloudAssembly.Training.Distributed;
 public static class LocalRanks
 {
     public static PhaseResult Run(TrainOptions options, Func<TrainOptions, Device, PhaseData> data, Action<PhaseEvent>? observer,
-        CancellationToken cancellation)
+        RankMeeting? meeting, CancellationToken cancellation)
     {
         var devices = options.Devices;
         if (options.WorldSize % devices.Count != 0 || options.Rank % devices.Count != 0)
             throw new ArgumentException(
                 $"--world_size {options.WorldSize} (first rank {options.Rank}) does not split into processes of {devices.Count} --devices ({string.Join(',', devices)}): " +
                 "every process drives the same number of devices, so W must be a multiple of it.");
-        using var group = Collectives.ForLocalRanks(options);
+        using var group = Collectives.ForLocalRanks(options, meeting, cancellation);
         var members = group.Members;
         var results = new PhaseResult?[devices.Count];
         Exception? first = null;

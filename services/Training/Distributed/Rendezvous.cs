@@ -43,7 +43,7 @@ public sealed class Rendezvous(IBlobStore store, string prefix, int worldSize, T
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException(
                     $"Rendezvous '{store.Location}/{prefix}' did not fill within {timeout.TotalSeconds:F0} s: rank(s) {string.Join(", ", missing)} of {worldSize} never joined" +
-                    (present.Contains(PayloadName) ? "." : " and rank 0 published nothing.") + " Start every rank, or raise --rendezvous-timeout.");
+                    (present.Contains(PayloadName) ? "." : " and rank 0 published nothing.") + " Start every rank (one trainer per node), or raise the rendezvous timeout (--rendezvous-timeout, Trainer:RendezvousTimeout).");
             await Task.Delay(Poll, cancellation);
         }
     }
