@@ -24,8 +24,8 @@ public class RunSpecRulesTests(ITestOutputHelper output)
         { "a huge batch", "r", Good with { Finetune = Good.Finetune with { BatchSize = 1 << 20 } }, "Finetune has batch size 1048576" },
         { "a NaN lr", "r", Good with { Pretrain = Good.Pretrain with { Lr = double.NaN } }, "finite lr > 0" },
         { "drop path of 1", "r", Good with { Baseline = Good.Finetune with { DropPath = 1 } }, "Baseline needs a finite lr" },
-        { "a phase over two pods", "r", Good with { Finetune = Good.Finetune with { Nodes = 2 } }, "Finetune asks for 2 nodes × 1 devices" },
-        { "no devices", "r", Good with { Pretrain = Good.Pretrain with { DevicesPerNode = 0 } }, "use nodes 1 and 1 to 64 devices per node" },
+        { "a phase over more pods than allowed", "r", Good with { Finetune = Good.Finetune with { Nodes = 65 } }, "Finetune asks for 65 nodes × 1 devices; use 1 to 64 nodes" },
+        { "no devices", "r", Good with { Pretrain = Good.Pretrain with { DevicesPerNode = 0 } }, "use 1 to 64 nodes and 1 to 64 devices per node" },
         { "data outside the roots", "r", Good with { DataPath = "/etc" }, "data path '/etc' is not under a data root" },
         { "data escaping a root", "r", Good with { DataPath = "/usr/share/datasets/../../../etc" }, "is not under a data root" },
         { "a relative data path", "r", Good with { DataPath = "datasets/fashion-mnist" }, "is not under a data root" },
@@ -46,8 +46,9 @@ public class RunSpecRulesTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_demo_spec_and_a_sharded_dataset_pass()
+    public void The_demo_spec_a_sharded_dataset_and_a_phase_on_two_pods_pass()
     {
+        RunSpecRules.Validate("fmnist-pods", Good with { Pretrain = Good.Pretrain with { Nodes = 2 } }, Roots);
         RunSpecRules.Validate("fmnist-demo", Good, Roots);
         RunSpecRules.Validate("fmnist-shards", Good with { DataSet = "SHARDS", DataPath = "cloudassembly/datasets/fmnist/v1" }, Roots);
     }

@@ -35,6 +35,16 @@ public class RunStateMachineTests
 
     private static RunDocument FineTuned => Complete(Assembled, "FT");
 
+    /// <summary>The same run with PT on two pods: every attempt of PT is two rank slots.</summary>
+    private static RunDocument OnTwoPods => Step(RunStateMachine.Advance(RunStateMachine.Create(new SubmitRun(Id, Spec with
+    {
+        Pretrain = Spec.Pretrain with { Nodes = 2 },
+    }), Now, null), Now).Run, r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)));
+
+    private static RunDocument OnTwoPodsRunning(int attempt = 1) => Enumerable.Range(1, attempt - 1).Aggregate(
+        Step(OnTwoPods, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, "PT", $"{Id}.PT.1", "t1", Now, 1))),
+        (run, a) => Step(run, r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.{a}", "node 1 of 2: killed", true))));
+
     public static TheoryData<string, Func<RunDocument>, Func<RunDocument, RunDocument?>, RunStatus?, string> Table => new()
     {
         { "submitted: the dataset is asked for", () => RunStateMachine.Create(new SubmitRun(Id, Spec), Now, null), r => r, RunStatus.PreparingData, "PrepareDataset" },
@@ -60,6 +70,13 @@ public class RunStateMachineTests
         { "assembly failed a third time: RunFailed", () => Step(Step(ModulesDone, r => RunStateMachine.OnAssemblyFailed(r, "x")), r => RunStateMachine.OnAssemblyFailed(r, "x")), r => RunStateMachine.OnAssemblyFailed(r, "disk full"), RunStatus.Failed, "RunFailed" },
         { "FT completed: Eval dispatched", () => Assembled, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "FT", $"{Id}.FT.1", Finished("FT"), Metrics), Now), RunStatus.Evaluating, "TrainPhase Eval 1" },
         { "Eval completed on the FT model: RunCompleted", () => FineTuned, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "Eval", $"{Id}.Eval.1", Finished("FT"), Metrics), Now), RunStatus.Completed, "RunCompleted" },
+        { "PT on 2 pods: one attempt as two rank slots", () => Submitted with { Spec = Spec with { Pretrain = Spec.Pretrain with { Nodes = 2 } } }, r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)), RunStatus.Pretraining, "TrainPhase PT 1 node 0/2, TrainPhase PT 1 node 1/2" },
+        { "PT on 2 pods, node 1 failed: the whole attempt fails and both slots start again", () => OnTwoPodsRunning(), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.1", "node 1 of 2 (trainer 't2'): killed", true)), RunStatus.Pretraining, "TrainPhase PT 2 node 0/2, TrainPhase PT 2 node 1/2" },
+        { "PT on 2 pods, node 1's lease went stale: the whole attempt again", () => OnTwoPodsRunning(), r => RunStateMachine.OnLeaseExpired(r, PhaseKey.Pretrain, $"{Id}.PT.1", 5, "trainer 't2' (node 1 of 2) stopped renewing its lease"), RunStatus.Pretraining, "TrainPhase PT 2 node 0/2, TrainPhase PT 2 node 1/2" },
+        { "PT on 2 pods, the rendezvous never filled: the attempt is released and both slots start again", () => OnTwoPodsRunning(), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.1", "node 0 of 2 (trainer 't1'): Rendezvous 'x' did not fill within 600 s: rank(s) 1 of 2 never joined.", true)), RunStatus.Pretraining, "TrainPhase PT 2 node 0/2, TrainPhase PT 2 node 1/2" },
+        { "PT on 2 pods, a node of the older attempt fails: nothing", () => OnTwoPodsRunning(2), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.1", "node 1 of 2: late", true)), null, "" },
+        { "PT on 2 pods, node 1 unclaimed while node 0 runs: both slots sent again, newer copies", () => OnTwoPodsRunning(), r => RunStateMachine.OnUnclaimed(r, PhaseKey.Pretrain, $"{Id}.PT.1"), RunStatus.Pretraining, "TrainPhase PT 1 node 0/2 copy 2, TrainPhase PT 1 node 1/2 copy 2" },
+        { "PT on 2 pods, node 1 failed on the last attempt: RunFailed", () => OnTwoPodsRunning(3), r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, "PT", $"{Id}.PT.3", "node 1 of 2: killed", true)), RunStatus.Failed, "RunFailed" },
         { "cancel while running: RunCancelled", () => PretrainingRunning(), r => RunStateMachine.OnCancel(r, new CancelRun(Id, "enough")), RunStatus.Cancelled, "RunCancelled" },
         { "cancel a finished run: nothing", () => Step(PretrainingRunning(), r => RunStateMachine.OnCancel(r, new CancelRun(Id, "enough"))), r => RunStateMachine.OnCancel(r, new CancelRun(Id, "again")), null, "" },
     };
@@ -79,8 +96,8 @@ public class RunStateMachineTests
         Assert.Equal(expectedStatus, applied.Value.Run.Status);
         var sent = applied.Value.Messages.Select(m => m switch
         {
-            TrainPhase { Generation: > 1 } t => $"TrainPhase {t.Phase} {t.Attempt} copy {t.Generation}",
-            TrainPhase t => $"TrainPhase {t.Phase} {t.Attempt}",
+            TrainPhase t => $"TrainPhase {t.Phase} {t.Attempt}" + (t.Nodes > 1 ? $" node {t.NodeRank}/{t.Nodes}" : "")
+                + (t.Generation > 1 ? $" copy {t.Generation}" : ""),
             _ => m.GetType().Name,
         }).Concat(applied.Value.Assemble ? ["assemble"] : []);
         Assert.Equal(expectedMessages, string.Join(", ", sent));
@@ -101,6 +118,9 @@ public class RunStateMachineTests
             r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)), Now)!.Value.Messages));
         var back = Assert.IsType<TrainPhase>(OutboxMessage.From(command).ToMessage());
         Assert.Equal((command.RunId, command.Phase, command.AttemptId), (back.RunId, back.Phase, back.AttemptId));
+        var slot = command with { NodeRank = 1, Nodes = 2 };
+        var slotBack = Assert.IsType<TrainPhase>(OutboxMessage.From(slot).ToMessage());
+        Assert.Equal((1, 2), (slotBack.NodeRank, slotBack.Nodes));
         Assert.Equal(command.Spec.Depths, back.Spec.Depths);
         Assert.Equal(command.Dataset, back.Dataset);
     }

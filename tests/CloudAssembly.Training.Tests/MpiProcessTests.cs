@@ -13,14 +13,14 @@ namespace CloudAssembly.Training.Tests;
 /// </summary>
 public class MpiProcessTests
 {
-    private static readonly string[] Flags =
+    internal static readonly string[] Flags =
     [
         "train", "--phase", "PT", "--model", "vit_mini_patch4_28", "--divided_depths", "1", "1", "1", "1", "--input-size", "28",
         "--data-set", "FMNIST", "--data-path", FashionMnist.Path, "--epochs", "1", "--warmup-epochs", "0", "--batch_size", "32",
         "--train-limit", "64", "--eval-limit", "32", "--num_workers", "1", "--no-repeated-aug", "--seed", "3",
     ];
 
-    private static string Cli
+    internal static string Cli
     {
         get
         {
@@ -35,7 +35,7 @@ public class MpiProcessTests
         }
     }
 
-    private static (int ExitCode, string Output) Launch(string command, IEnumerable<string> arguments)
+    internal static (int ExitCode, string Output) Launch(string command, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(info)!;
@@ -46,7 +46,7 @@ public class MpiProcessTests
     }
 
     /// <summary>The step's gradient, (1 − β1) × g: AdamW's first moments after one step, flattened in order.</summary>
-    private static Tensor FirstMoments(string folder)
+    internal static Tensor FirstMoments(string folder)
     {
         var checkpoint = TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName));
         var state = (System.Collections.IDictionary)((System.Collections.IDictionary)checkpoint["optimizer"]!)["state"]!;
