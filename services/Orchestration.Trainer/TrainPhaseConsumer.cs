@@ -40,11 +40,11 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
             var etag = await leases.TryClaimAsync(command.RunId, command.Phase, lease, context.CancellationToken);
             if (etag is null)
             {
-                log.LogInformation("Dropping {AttemptId} node {Node}: another trainer holds it", command.AttemptId, command.NodeRank);
+                log.LogInformation("Dropping {AttemptId}{Node}: another trainer holds it", command.AttemptId, command.Nodes > 1 ? $" node {command.NodeRank}" : "");
                 slot.Dispose();
                 return;
             }
-            log.LogInformation("Claimed {AttemptId} node {Node} of {Nodes}", command.AttemptId, command.NodeRank, command.Nodes);
+            log.LogInformation("Claimed {AttemptId}{Node}", command.AttemptId, command.Nodes > 1 ? $" node {command.NodeRank} of {command.Nodes}" : "");
             _ = worker.Start(command, slot, lease, etag, run.TraceParent);
         }
         catch

@@ -42,32 +42,23 @@ public sealed class StoreGroup : IRankGroup
 
     public void Fail() => failed.Cancel();
 
+    /// <summary>
+    /// Only the blob transfers are asynchronous; the sums run on the calling thread, whose grad mode (and libtorch's
+    /// other thread-local state) must not be touched from another thread.
+    /// </summary>
     internal void AllReduce(int rank, long sequence, Tensor buffer, ReduceOp op)
     {
         if (buffer.device_type != DeviceType.CPU)
             throw new ArgumentException("The blob-store backend reduces host memory; CUDA ranks use NCCL.", nameof(buffer));
-        try
-        {
-            ReduceAsync(rank, sequence, buffer, op).GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (failed.IsCancellationRequested && !stopped.IsCancellationRequested)
-        {
-            throw new RankFailedException("Another rank of this phase failed; stopping this one too.");
-        }
-    }
-
-    private async Task ReduceAsync(int rank, long sequence, Tensor buffer, ReduceOp op)
-    {
-        var ct = failed.Token;
         using var _ = no_grad();
         var bytes = buffer.numel() * buffer.ElementSize;
-        await Upload(Name(sequence, rank), buffer, bytes, ct);
+        Wait(UploadAsync(Name(sequence, rank), buffer, bytes, failed.Token));
         Tensor? total = null;
         try
         {
             for (var r = 0; r < WorldSize; r++)
             {
-                var part = r == rank ? buffer : await DownloadAsync(sequence, r, buffer, bytes, ct);
+                var part = r == rank ? buffer : Wait(DownloadAsync(sequence, r, buffer, bytes, failed.Token));
                 if (total is null)
                 {
                     total = r == rank ? buffer.clone() : part;
@@ -90,12 +81,30 @@ public sealed class StoreGroup : IRankGroup
             total?.Dispose();
         }
         if (sequence > 1)
-            await meeting.Store.DeleteAsync(Name(sequence - 1, rank), ct);
+            Wait(meeting.Store.DeleteAsync(Name(sequence - 1, rank), failed.Token));
+    }
+
+    private T Wait<T>(Task<T> task)
+    {
+        Wait((Task)task);
+        return task.Result;
+    }
+
+    private void Wait(Task task)
+    {
+        try
+        {
+            task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (failed.IsCancellationRequested && !stopped.IsCancellationRequested)
+        {
+            throw new RankFailedException("Another rank of this phase failed; stopping this one too.");
+        }
     }
 
     private string Name(long sequence, int rank) => $"{meeting.Prefix}allreduce/{sequence}/rank-{rank}";
 
-    private async Task Upload(string name, Tensor buffer, long bytes, CancellationToken ct)
+    private async Task UploadAsync(string name, Tensor buffer, long bytes, CancellationToken ct)
     {
         // Straight from the tensor's memory: no managed copy of a gradient buffer that may be hundreds of MB.
         await using var source = Memory(buffer, bytes, FileAccess.Read);

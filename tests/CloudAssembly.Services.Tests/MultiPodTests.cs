@@ -1,0 +1,73 @@
+using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Training.Engine;
+using Xunit.Abstractions;
+
+namespace CloudAssembly.Services.Tests;
+
+[Collection("services")]
+public class MultiPodTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_phase_on_two_pods_runs_on_two_trainers_a_killed_rank_fails_the_whole_attempt_and_both_resume_from_the_last_checkpoint()
+    {
+        await using var cluster = await ServiceCluster.StartAsync(trainers: 2);
+        var harness = new RunHarness(cluster.Bus, cluster.Runs, $"pods-{Guid.NewGuid():N}"[..16]);
+        var fast = TinyRun.Fast();
+        // PT on two pods (one CPU rank each, meeting through the blob store), eight steps an epoch per rank.
+        var spec = fast with { Pretrain = fast.Pretrain with { Epochs = 2, BatchSize = 32, Nodes = 2 }, TrainLimit = 512 };
+        string? nodeZero = null, victim = null;
+        Task? replacement = null;
+        object outcome;
+        try
+        {
+            outcome = await harness.RunAsync(spec, e =>
+            {
+                if (e is PhaseStarted { Phase: "PT" } s)
+                    nodeZero ??= s.Trainer;
+                // A step of epoch 1 reported: epoch 0 is checkpointed and both ranks are mid-epoch.
+                if (e is PhaseProgress { Phase: "PT", Epoch: 1, Accuracy: null } && nodeZero is not null
+                    && Interlocked.CompareExchange(ref victim, nodeZero == "trainer-1" ? "trainer-2" : "trainer-1", null) is null)
+                {
+                    output.WriteLine($"SIGKILL to {victim}, node 1 of PT (node 0 is {nodeZero}); starting trainer-3 as its replacement pod");
+                    cluster.Process(victim).Kill();
+                    replacement = cluster.StartServiceAsync("Trainer", "trainer-3");
+                }
+            }, TimeSpan.FromMinutes(8));
+            await replacement!;
+        }
+        finally
+        {
+            output.WriteLine(cluster.Logs);
+        }
+
+        Assert.IsType<RunCompleted>(outcome);
+        Assert.NotNull(victim);
+        var pt = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases["PT"];
+        Assert.Equal((PhaseStatus.Completed, 2), (pt.Status, pt.Attempt));
+        var redispatched = Assert.Single(harness.Of<PhaseRedispatched>(), r => r.Phase == "PT");
+        Assert.Contains($"trainer '{victim}' (node 1 of 2)", redispatched.Reason);
+        Assert.Contains("the whole attempt fails and all 2 nodes start again from the last checkpoint", redispatched.Reason);
+
+        // Resumed, not restarted: each epoch once in the log, epoch 1 by attempt 2, both at world size 2; the
+        // replicas' checksums agreed at every epoch end (a drift would have failed the phase).
+        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, "PT", default))!.Value.Pointer;
+        Assert.Equal(BlobLayout.Log(harness.RunId, "PT", 2), pointer.Log);
+        await using var log = await cluster.Store.GetAsync(pointer.Log!);
+        var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => EpochLog.FromJson(l)!).ToList();
+        Assert.Equal([0, 1], epochs.Select(e => e.Epoch));
+        Assert.All(epochs, e => Assert.Equal((2, 64), (e.WorldSize, e.EffectiveBatch)));
+        Assert.Contains(cluster.Processes, p => p.Log.Contains($"Resumed from", StringComparison.Ordinal) && p.Log.Contains("continuing at epoch 1", StringComparison.Ordinal));
+
+        // Only node 0 wrote the phase's files (checkpoints, log, the finished model); the ranks' exchange blobs
+        // (rendezvous, all-reduce buffers) were deleted once PT finished.
+        var folder = BlobLayout.PhaseFolder(harness.RunId, "PT");
+        var blobs = cluster.Store.ListAsync(folder).ToBlockingEnumerable().Select(b => b.Name[folder.Length..]).ToList();
+        output.WriteLine($"PT blobs: {string.Join(", ", blobs)}");
+        Assert.All(blobs, b => Assert.Matches(@"^(latest\.json|lease-[01]\.json|attempt-[12]/(checkpoint-[01]\.pth|log\.txt|finished_checkpoint\.pth))$", b));
+        Assert.Contains("attempt-2/finished_checkpoint.pth", blobs);
+        output.WriteLine($"SCENARIO rank SIGKILLed mid-epoch on a 2-pod PT | attempt 1 failed as a whole ({redispatched.Reason}); both nodes resumed at " +
+            "epoch 1 | the steps of epoch 1 before the kill | attempts 2");
+    }
+}
