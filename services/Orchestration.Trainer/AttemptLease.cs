@@ -16,6 +16,7 @@ namespace CloudAssembly.Orchestration.Trainer;
 public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase command, PhaseLease claimed, string etag,
     TrainerOptions options, TimeProvider time, ILogger log) : IDisposable
 {
+    private const string PhaseCompletedReason = "the phase is already completed";
     private readonly SemaphoreSlim renewing = new(1, 1);
     private PhaseLease lease = claimed;
     private long renewedAt = time.GetTimestamp();
@@ -67,7 +68,9 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
                 {
                 }
             }
-            log.LogWarning("Run {RunId} {Phase}: attempt {Attempt} stops: {Reason}", command.RunId, command.Phase, command.Attempt, lost);
+            // Other nodes of a phase on several pods stop this way when node 0 completed it: that is no warning.
+            log.Log(lost == PhaseCompletedReason ? LogLevel.Information : LogLevel.Warning, "Run {RunId} {Phase}: attempt {Attempt} stops: {Reason}",
+                command.RunId, command.Phase, command.Attempt, lost);
             await stop.CancelAsync();
         }
         catch (OperationCanceledException)
@@ -119,7 +122,7 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
                 return $"the run is {run.Status}";
             var phase = run.Phase(PhaseKey.Parse(command.Phase));
             return phase.AttemptId != command.AttemptId ? $"attempt {phase.Attempt} replaced it"
-                : phase.Status == PhaseStatus.Completed ? "the phase is already completed"
+                : phase.Status == PhaseStatus.Completed ? PhaseCompletedReason
                 : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
