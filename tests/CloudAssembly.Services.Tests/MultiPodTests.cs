@@ -70,4 +70,33 @@ public class MultiPodTests(ITestOutputHelper output)
         output.WriteLine($"SCENARIO rank SIGKILLed mid-epoch on a 2-pod PT | attempt 1 failed as a whole ({redispatched.Reason}); both nodes resumed at " +
             "epoch 1 | the steps of epoch 1 before the kill | attempts 2");
     }
+
+    [Fact]
+    public async Task A_rendezvous_that_never_fills_fails_the_attempt_with_the_missing_rank_and_releases_the_trainer()
+    {
+        // One trainer for a phase of two nodes: each attempt's node that is claimed waits for the other in vain.
+        await using var cluster = await ServiceCluster.StartAsync(trainers: 1,
+            settings: new Dictionary<string, string> { ["Trainer__RendezvousTimeout"] = "00:00:04" });
+        var harness = new RunHarness(cluster.Bus, cluster.Runs, $"rdv-{Guid.NewGuid():N}"[..16]);
+        var fast = TinyRun.Fast();
+        object outcome;
+        try
+        {
+            outcome = await harness.RunAsync(fast with { Pretrain = fast.Pretrain with { Nodes = 2 } }, timeout: TimeSpan.FromMinutes(4));
+        }
+        finally
+        {
+            output.WriteLine(cluster.Logs);
+        }
+
+        var failed = Assert.IsType<RunFailed>(outcome);
+        output.WriteLine($"BAD INPUT a 2-node phase with one trainer: {failed.Reason}");
+        Assert.StartsWith("PT failed after 3 attempt(s): node ", failed.Reason);
+        // The one trainer claimed attempt 3 too: each timed-out attempt gave its slot back.
+        Assert.Contains("(trainer 'trainer-1'): Rendezvous", failed.Reason);
+        Assert.Contains("/PT/attempt-3/rendezvous/", failed.Reason);
+        Assert.Matches(@"did not fill within 4 s: rank\(s\) [01] of 2 never joined", failed.Reason);
+        Assert.Equal(2, harness.Of<PhaseRedispatched>().Count(r => r.Phase == "PT"));
+        Assert.Equal(0, (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases["PT"].Preemptions);
+    }
 }
