@@ -140,7 +140,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             span?.SetTag("cloudassembly.images_per_second", Math.Round(metrics.ImagesPerSecond));
             await events.SendAsync(new PhaseCompleted(command.RunId, command.Phase, command.AttemptId, checkpoint, metrics), CancellationToken.None);
             if (command.Nodes > 1)
-                await DeleteExchangesAsync(command);
+                await RankExchanges.DeleteAsync(store, command, log);
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt} completed: top-1 {Acc1:F2}% in {Seconds:F1} s",
                 command.RunId, command.Phase, command.Attempt, eval.Acc1, clock.Elapsed.TotalSeconds);
         }
@@ -271,24 +271,6 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         {
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt}: node {Node} trained its share; node 0 reported the phase", command.RunId,
                 command.Phase, command.Attempt, command.NodeRank);
-        }
-    }
-
-    /// <summary>The rendezvous and all-reduce blobs of every attempt of a finished phase (a failed attempt leaves its last buffers).</summary>
-    private async Task DeleteExchangesAsync(TrainPhase command)
-    {
-        try
-        {
-            var names = new List<string>();
-            await foreach (var blob in store.ListAsync(BlobLayout.PhaseFolder(command.RunId, command.Phase)))
-                if (blob.Name.Contains("/allreduce/", StringComparison.Ordinal) || blob.Name.Contains("/rendezvous/", StringComparison.Ordinal))
-                    names.Add(blob.Name);
-            foreach (var name in names)
-                await store.DeleteAsync(name);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning("Run {RunId} {Phase}: could not delete the ranks' exchange blobs ({Error})", command.RunId, command.Phase, e.Message);
         }
     }
 

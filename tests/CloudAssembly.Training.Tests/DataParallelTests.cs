@@ -3,6 +3,7 @@ using System.Text.Json;
 using CloudAssembly.Contracts;
 using CloudAssembly.Model.Checkpoints;
 using CloudAssembly.Pipeline;
+using CloudAssembly.Storage;
 using CloudAssembly.TestSupport;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Distributed;
@@ -54,6 +55,29 @@ public class DataParallelTests
         Assert.True(scale > 0);
         Assert.True(error <= 1e-5 * scale, $"|Δgrad| {error} vs |grad| {scale} between 1 rank x 64 and 2 ranks x 32");
         Assert.Equal(1, result.EpochsTrained);
+    }
+
+    [Fact]
+    public async Task Two_pods_of_two_thread_ranks_meeting_in_a_blob_store_make_the_step_of_four_thread_ranks()
+    {
+        var four = PhaseFixtures.TempFolder();
+        new PhaseRunner(OneStep(four, 4, 16), UnaugmentedData.Create).Run();
+
+        // Two "pods" (here two runners side by side), each with two CPU devices as threads, ranks 0-1 and 2-3.
+        var meeting = new RankMeeting(new FolderBlobStore(PhaseFixtures.TempFolder()), "runs/r/PT/attempt-1/", TimeSpan.FromMinutes(2));
+        var pods = PhaseFixtures.TempFolder();
+        var runners = new[] { 0, 2 }.Select(first => Task.Run(() => new PhaseRunner(
+            OneStep(first == 0 ? pods : PhaseFixtures.TempFolder(), 4, 16) with { Devices = ["cpu", "cpu"], Rank = first },
+            UnaugmentedData.Create, meeting: meeting).Run())).ToArray();
+        var results = await Task.WhenAll(runners);
+
+        var a = FirstMoments(four);
+        var b = FirstMoments(pods);
+        var error = (a - b).norm().item<float>();
+        var scale = a.norm().item<float>();
+        Assert.True(scale > 0);
+        Assert.True(error <= 1e-5 * scale, $"|Δgrad| {error} vs |grad| {scale} between 4 thread ranks and 2 pods x 2 thread ranks");
+        Assert.Null(results[1].FinishedCheckpoint);
     }
 
     [Fact]
