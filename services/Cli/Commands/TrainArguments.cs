@@ -77,7 +77,7 @@ public sealed class TrainArguments
     private readonly Option<int> worldSize = Int("--world_size", 1, "Data-parallel ranks over all processes (1 with several --devices: one per device). With W processes: mpiexec -n W (CPU), or --rank/--rendezvous on each (CUDA: NCCL; CPU: all-reduce through the rendezvous store).");
     private readonly Option<int?> rank = new("--rank") { Description = "This process's first rank (default: from mpiexec, else 0); a process with N --devices holds N ranks." };
     private readonly Option<string> devices = Text("--devices", "", "One rank per device in this process, e.g. 0,1,2,3 (CUDA) or cpu,cpu (threads on the CPU, for testing).");
-    private readonly Option<string?> rendezvous = new("--rendezvous") { Description = "Folder (or blob connection) where the processes of one multi-process phase meet: NCCL's unique id on CUDA, every all-reduce on the CPU." };
+    private readonly Option<string?> rendezvous = new("--rendezvous") { Description = "A fresh folder every process of one multi-process phase can read and write, where they meet: NCCL's unique id on CUDA, every all-reduce on the CPU." };
     private readonly Option<int> rendezvousTimeout = Int("--rendezvous-timeout", 600, "Seconds to wait for every rank to join the rendezvous (and, on the CPU, for another rank's buffer in an all-reduce).");
     private readonly Option<string?> nccl = new("--nccl") { Description = "libnccl.so.2 (or its folder); default: beside --libtorch's PyTorch, else the library path (or set CLOUDASSEMBLY_NCCL)." };
     private readonly Option<string> distUrl = Text("--dist_url", "env://", "Accepted for compatibility.");

@@ -12,10 +12,10 @@ public sealed record RankMeeting(IBlobStore Store, string Prefix, TimeSpan Timeo
 {
     public Rendezvous Rendezvous(int worldSize) => new(Store, Prefix + "rendezvous/", worldSize, Timeout);
 
-    /// <summary>The meeting <c>--rendezvous</c> names (a folder, or a blob connection whose container <c>rendezvous</c> is used), or null.</summary>
+    /// <summary>
+    /// The meeting <c>--rendezvous</c> names, or null: a folder every rank can read and write (a fresh one per job, since
+    /// a rank claimed twice is refused). Trainer pods meet in the run's own blob store instead, under the attempt's folder.
+    /// </summary>
     public static RankMeeting? From(TrainOptions o) => string.IsNullOrEmpty(o.Rendezvous) ? null
-        : new RankMeeting(IsFolder(o.Rendezvous) ? new FolderBlobStore(Path.GetFullPath(o.Rendezvous)) : BlobStores.Open(o.Rendezvous, "rendezvous"), "",
-            o.RendezvousTimeout);
-
-    private static bool IsFolder(string text) => !text.Contains('=') && !text.Contains("://");
+        : new RankMeeting(new FolderBlobStore(Path.GetFullPath(o.Rendezvous)), "", o.RendezvousTimeout);
 }

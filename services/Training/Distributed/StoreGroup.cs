@@ -6,7 +6,7 @@ namespace CloudAssembly.Training.Distributed;
 
 /// <summary>
 /// CPU ranks in processes that no launcher started (trainer pods the message flow dispatched, or
-/// <c>cloudassembly train --world_size W --rank R --rendezvous STORE</c>), exchanging through the blob store they meet
+/// <c>cloudassembly train --world_size W --rank R --rendezvous FOLDER</c>), exchanging through the blob store they meet
 /// in: all-reduce number n has each rank upload its buffer as <c>{prefix}allreduce/{n}/rank-{r}</c>, wait for all W,
 /// and add them up in rank order (rank 0 + rank 1 + ...), so every rank gets the same bits — the same order as
 /// <see cref="ThreadGroup"/>, hence its result too. Having read all W blobs of n, a rank deletes its own of n − 1: every
