@@ -26,8 +26,8 @@ public class MultiPodTests(ITestOutputHelper output)
             {
                 if (e is PhaseStarted { Phase: "PT" } s)
                     nodeZero ??= s.Trainer;
-                // A step of epoch 1 reported: epoch 0 is checkpointed and both ranks are mid-epoch.
-                if (e is PhaseProgress { Phase: "PT", Epoch: 1, Accuracy: null } && nodeZero is not null
+                // Epoch 0 is checkpointed (its end is reported after the upload): both ranks are in epoch 1 by then.
+                if (e is PhaseProgress { Phase: "PT", Epoch: 0, Accuracy: not null } && nodeZero is not null
                     && Interlocked.CompareExchange(ref victim, nodeZero == "trainer-1" ? "trainer-2" : "trainer-1", null) is null)
                 {
                     output.WriteLine($"SIGKILL to {victim}, node 1 of PT (node 0 is {nodeZero}); starting trainer-3 as its replacement pod");
