@@ -97,14 +97,14 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         try
         {
             // Raising the pointer's fencing token first means no earlier attempt can publish from here on.
-            if (!await pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, stop.Token))
+            if (!await lease.OutlastOutageAsync(c => pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, c), "fencing the pointer", stop.Token))
                 throw new AttemptFencedException($"a newer attempt than {command.Attempt} already fenced {command.Phase}");
             await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow(), command.Attempt),
                 stop.Token);
             sync = new PhaseFolderSync(store, pointers, lease, command, folder,
                 m => log.LogWarning("Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m));
-            var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
-            var data = await DataAsync(command.Dataset, stop.Token);
+            var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, lease, stop.Token);
+            var data = await lease.OutlastOutageAsync(c => DataAsync(command.Dataset, c), "opening the dataset", stop.Token);
             var result = await Task.Run(() => Train(command, phaseOptions, data, sync, lease, events, stop.Token), stop.Token);
             var eval = result.FinalEval ?? throw new InvalidOperationException($"{command.Phase} ended without an evaluation.");
             var metrics = new PhaseMetrics(eval.Acc1, eval.Acc5, eval.Loss, result.EpochsTrained, clock.Elapsed.TotalSeconds,
@@ -158,14 +158,15 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
     }
 
     /// <summary>Brings down the phase's own checkpoints and its inputs, and spells the phase as the seed's scripts would.</summary>
-    private async Task<TrainOptions> PrepareAsync(TrainPhase command, string attemptFolder, string folder, PhaseFolderSync sync, CancellationToken ct)
+    private async Task<TrainOptions> PrepareAsync(TrainPhase command, string attemptFolder, string folder, PhaseFolderSync sync, AttemptLease lease,
+        CancellationToken ct)
     {
         var key = PhaseKey.Parse(command.Phase);
         var inputs = new List<string>();
         foreach (var input in command.Inputs)
         {
             var local = Path.Combine(attemptFolder, "inputs", input.Replace('/', '_'));
-            await store.DownloadFileAsync(input, local, ct);
+            await lease.OutlastOutageAsync(c => store.DownloadFileAsync(input, local, c), $"downloading {input}", ct);
             inputs.Add(local);
         }
         var spec = command.Spec;
