@@ -174,7 +174,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         {
             PhaseKind.PT => PhasePlanner.Pretrain(spec, folder, options.Device),
             PhaseKind.MT => PhasePlanner.Module(spec, key.Index!.Value, inputs[0], folder, options.Device),
-            PhaseKind.FT => PhasePlanner.Finetune(spec, [.. Enumerable.Repeat(inputs[0], spec.NumModules)], folder, options.Device),
+            PhaseKind.FT => PhasePlanner.Finetune(spec, inputs[0], folder, options.Device),
             PhaseKind.E2E => PhasePlanner.Baseline(spec, folder, options.Device),
             _ => PhasePlanner.Evaluation(spec, inputs[0], folder, options.Device),
         };
