@@ -8,8 +8,7 @@ public static class RunReportBuilder
     public static RunReport Build(string runId, RunSpec spec, RunMetrics metrics, IReadOnlyList<PhaseRecord> phases)
     {
         var origin = phases.Select(p => p.StartedAt).Where(t => t is not null).Min();
-        var summaries = phases.OrderBy(p => PhaseOrder(p.Phase)).ThenBy(p => p.Phase, StringComparer.Ordinal)
-            .Select(p => Summarize(p, origin)).ToList();
+        var summaries = phases.OrderBy(p => PhaseKey.Parse(p.Phase)).Select(p => Summarize(p, origin)).ToList();
         var byName = summaries.ToDictionary(s => s.Phase);
         var modules = summaries.Where(s => s.Phase.StartsWith("MT_", StringComparison.Ordinal)).ToList();
         var accuracy = new AccuracySummary(byName.GetValueOrDefault("PT")?.Acc1, [.. modules.Select(m => m.Acc1)],
@@ -20,16 +19,6 @@ public static class RunReportBuilder
             : new BaselineComparison(metrics.Acc1, assemblingCost, baseline.Acc1, baseline.DeviceSeconds);
         return new RunReport(runId, spec, summaries, Ledger(summaries, metrics), accuracy, comparison);
     }
-
-    /// <summary>PT, MT_0..K-1, FT, Eval, E2E: the order the method runs them in.</summary>
-    public static int PhaseOrder(string phase) => phase switch
-    {
-        "PT" => 0,
-        "FT" => 2,
-        "Eval" => 3,
-        "E2E" => 4,
-        _ => 1,
-    };
 
     private static PhaseSummary Summarize(PhaseRecord p, DateTimeOffset? origin)
     {
