@@ -5,7 +5,7 @@ namespace CloudAssembly.Orchestration.Runs;
 /// <summary>
 /// Attempt leases in blob storage. A trainer claims an attempt by writing the phase's lease (create-only, or by
 /// compare-and-swap over an older attempt's); only one trainer ever holds an attempt, so a duplicate delivery is
-/// dropped. Heartbeats are compare-and-swaps on the holder's ETag: if someone else wrote the lease, the holder has
+/// dropped. Heartbeats are compare-and-swaps on the holder's ETag: if another claim wrote the lease, the holder has
 /// been superseded and must stop.
 /// </summary>
 public sealed class LeaseStore(IBlobStore store)
