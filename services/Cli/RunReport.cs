@@ -13,7 +13,7 @@ public static class RunReport
         var m = completed.Metrics;
         output.WriteLine();
         output.WriteLine($"{"phase",-7}{"epochs",7}{"wall",10}{"device",10}{"img/s",9}{"top-1",9}{"top-5",9}");
-        foreach (var (phase, p) in m.Phases.OrderBy(p => Order(p.Key)))
+        foreach (var (phase, p) in m.Phases.OrderBy(p => PhaseKey.Parse(p.Key)))
             output.WriteLine($"{phase,-7}{p.Epochs,7}{p.WallSeconds,9:F1}s{p.DeviceSeconds,9:F1}s{p.ImagesPerSecond,9:F0}{p.Acc1,8:F2}%{p.Acc5,8:F2}%");
         if (m.AssembledAcc1BeforeFinetune is { } before)
             output.WriteLine($"assembled model: top-1 {before:F2}% straight out of assembly, {m.Acc1:F2}% after fine-tuning (top-5 {m.Acc5:F2}%)");
@@ -28,13 +28,4 @@ public static class RunReport
     }
 
     private static string Batch(PhaseRecipe r) => $"{r.WorldSize} x {r.BatchSize} x {r.UpdateFreq} = {r.EffectiveBatch}";
-
-    private static int Order(string phase) => phase switch
-    {
-        "PT" => 0,
-        "FT" => 2,
-        "Eval" => 3,
-        "E2E" => 4,
-        _ => 1,
-    };
 }

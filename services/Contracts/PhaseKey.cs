@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace CloudAssembly.Contracts;
 
-/// <summary>One job of a run: a phase and, for MT, the module index. Its text form names the run's blob folder: PT, MT_2, FT, Eval, E2E.</summary>
-public sealed record PhaseKey(PhaseKind Kind, int? Index = null)
+/// <summary>
+/// One job of a run: a phase and, for MT, the module index. Its text form names the run's blob folder: PT, MT_2, FT,
+/// Eval, E2E. Keys sort in the order the method runs them: PT, MT_0..MT_K-1, FT, Eval, then the E2E baseline.
+/// </summary>
+public sealed record PhaseKey(PhaseKind Kind, int? Index = null) : IComparable<PhaseKey>
 {
     public static PhaseKey Pretrain { get; } = new(PhaseKind.PT);
 
@@ -16,6 +19,17 @@ public sealed record PhaseKey(PhaseKind Kind, int? Index = null)
     public static PhaseKey Module(int index) => new(PhaseKind.MT, index);
 
     public override string ToString() => Kind == PhaseKind.MT ? $"MT_{Index}" : Kind.ToString();
+
+    public int CompareTo(PhaseKey? other) => other is null ? 1 : (RunOrder(Kind), Index ?? 0).CompareTo((RunOrder(other.Kind), other.Index ?? 0));
+
+    private static int RunOrder(PhaseKind kind) => kind switch
+    {
+        PhaseKind.PT => 0,
+        PhaseKind.MT => 1,
+        PhaseKind.FT => 2,
+        PhaseKind.Eval => 3,
+        _ => 4,
+    };
 
     public static PhaseKey Parse(string text)
     {

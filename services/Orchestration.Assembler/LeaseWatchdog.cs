@@ -181,18 +181,25 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
             : null;
     }
 
-    /// <summary>Records what the watchdog sees of a lease now, on its own clock, and returns when it last changed and progressed.</summary>
+    /// <summary>
+    /// Records what the watchdog sees of a lease now, on its own clock, and returns when it last changed and progressed.
+    /// Silence counts only while the watchdog was looking: after a gap of half the lease timeout since it last saw the
+    /// lease (its sweep hung on storage, or the Assembler itself was paused), the lease is timed afresh from now, so the
+    /// trainer's renewal and the watchdog's first look after the gap do not race for the attempt.
+    /// </summary>
     private LeaseObservation Observe(string key, PhaseLease held, string etag)
     {
         var now = time.GetTimestamp();
-        return observed.AddOrUpdate(key, _ => new LeaseObservation(held.AttemptId, etag, now, held.Progress, now),
-            (_, old) => old.AttemptId != held.AttemptId ? new LeaseObservation(held.AttemptId, etag, now, held.Progress, now)
+        var fresh = new LeaseObservation(held.AttemptId, etag, now, held.Progress, now, now);
+        return observed.AddOrUpdate(key, _ => fresh,
+            (_, old) => old.AttemptId != held.AttemptId || time.GetElapsedTime(old.SeenAt, now) > options.LeaseTimeout / 2 ? fresh
                 : old with
                 {
                     ETag = etag,
                     ChangedAt = old.ETag == etag ? old.ChangedAt : now,
                     Progress = held.Progress,
                     ProgressedAt = old.Progress == held.Progress ? old.ProgressedAt : now,
+                    SeenAt = now,
                 });
     }
 

@@ -9,8 +9,10 @@ namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
 /// The Assembler's own work: fetch the K module checkpoints (read through each module's pointer), assemble the full
-/// model and store it create-only as <c>runs/{id}/assembled/assembled.pth</c> (if it is already there, from a run of
-/// this step that died before recording it, it is used as it is).
+/// model, upload it under this assembling's own name and publish it through the create-only pointer
+/// <c>runs/{id}/assembled/latest.json</c>. Two Assemblers assembling at once (a rollout) never write the same blob:
+/// the first pointer wins, the other reads the winner's name and deletes its own copy; one that finds the pointer
+/// already there (an earlier try died before recording it in the run) uses it as it is.
 /// </summary>
 public sealed class ModelAssemblyService(IBlobStore store, PointerStore pointers, AssemblerOptions options)
 {
@@ -32,13 +34,13 @@ public sealed class ModelAssemblyService(IBlobStore store, PointerStore pointers
 
     private async Task<string> AssembleOnceAsync(RunDocument run, CancellationToken ct)
     {
-        var target = BlobLayout.Assembled(run.RunId);
         using var activity = CloudAssemblyTelemetry.StartRunActivity("assemble modules", run.RunId, run.TraceParent);
-        if (await store.TryGetPropertiesAsync(target, ct) is not null)
-            return target;
+        if (await pointers.TryReadAsync(run.RunId, BlobLayout.AssembledPhase, ct) is { Pointer.Finished: { } published })
+            return published;
         if (options.Faults.FailAssembly)
             throw new InvalidDataException("Assembly fails on purpose (the test setting Assembler:Faults:FailAssembly).");
-        var folder = Path.Combine(options.WorkFolder, run.RunId, $"assemble-{Guid.NewGuid():N}");
+        var assembling = $"{Guid.NewGuid():N}"[..12];
+        var folder = Path.Combine(options.WorkFolder, run.RunId, $"assemble-{assembling}");
         Directory.CreateDirectory(folder);
         var modules = new List<string>();
         for (var i = 0; i < run.Spec.NumModules; i++)
@@ -51,15 +53,13 @@ public sealed class ModelAssemblyService(IBlobStore store, PointerStore pointers
         }
         var assembled = Path.Combine(folder, "assembled.pth");
         await Task.Run(() => ModelAssembler.Assemble(run.Spec, modules, assembled), ct);
-        try
-        {
-            await store.UploadFileAsync(target, assembled, createOnly: true, ct);
-        }
-        catch (BlobAlreadyExistsException)
-        {
-        }
+        var own = BlobLayout.Assembled(run.RunId, assembling);
+        await store.UploadFileAsync(own, assembled, createOnly: true, ct);
         Directory.Delete(folder, recursive: true);
-        activity?.SetTag("cloudassembly.assembled_model", target);
-        return target;
+        var winner = await pointers.PublishOnceAsync(run.RunId, BlobLayout.AssembledPhase, own, ct);
+        if (winner != own)
+            await store.DeleteAsync(own, ct);
+        activity?.SetTag("cloudassembly.assembled_model", winner);
+        return winner;
     }
 }

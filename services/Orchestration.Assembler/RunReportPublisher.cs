@@ -6,10 +6,11 @@ using CloudAssembly.Training.Engine;
 namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
-/// Writes a completed run's report into <c>runs/{id}/report/</c>: reads each phase's <c>log.txt</c> from blob storage,
-/// renders the report and stores its files beside the checkpoints. Returns the blob name of <c>report.html</c>.
+/// Writes a completed run's report into <c>runs/{id}/report/</c>: reads each phase's <c>log.txt</c> through the phase's
+/// pointer (the log of the attempt that finished it), renders the report and stores its files beside the checkpoints.
+/// Returns the blob name of <c>report.html</c>.
 /// </summary>
-public sealed class RunReportPublisher(IBlobStore store)
+public sealed class RunReportPublisher(IBlobStore store, PointerStore pointers)
 {
     public async Task<string> PublishAsync(RunDocument run, CancellationToken ct)
     {
@@ -17,7 +18,7 @@ public sealed class RunReportPublisher(IBlobStore store)
         foreach (var (phase, state) in run.Phases)
         {
             if (state.Metrics is { } metrics)
-                phases.Add(new PhaseRecord(phase, state.StartedAt, state.CompletedAt, metrics, await ReadLogAsync(BlobLayout.Log(run.RunId, phase, state.Attempt), ct)));
+                phases.Add(new PhaseRecord(phase, state.StartedAt, state.CompletedAt, metrics, await ReadLogAsync(run.RunId, phase, ct)));
         }
         var report = RunReportBuilder.Build(run.RunId, run.Spec, run.Metrics!, phases);
         // The file names are the writer's; report.html among them is where BlobLayout.Report points.
@@ -29,10 +30,10 @@ public sealed class RunReportPublisher(IBlobStore store)
         return BlobLayout.Report(run.RunId);
     }
 
-    /// <summary>The log.txt of the attempt that completed the phase; the final evaluation keeps none.</summary>
-    private async Task<IReadOnlyList<EpochLog>> ReadLogAsync(string log, CancellationToken ct)
+    /// <summary>The log.txt the phase's pointer names; the final evaluation keeps none.</summary>
+    private async Task<IReadOnlyList<EpochLog>> ReadLogAsync(string runId, string phase, CancellationToken ct)
     {
-        if (await store.TryGetPropertiesAsync(log, ct) is null)
+        if (await pointers.TryReadAsync(runId, phase, ct) is not { Pointer.Log: { } log })
             return [];
         await using var content = await store.GetAsync(log, ct);
         using var reader = new StreamReader(content.Content);

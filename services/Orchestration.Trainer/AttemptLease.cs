@@ -38,6 +38,34 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
             await Task.Delay(delay, time, ct);
     }
 
+    /// <summary>
+    /// Runs a storage call of this attempt (a pointer read or change, a download, a deletion) so that storage being
+    /// unreachable is waited out, not reported as the attempt failing (which would use up one of the phase's attempts):
+    /// after such an error the call is made again once the lease renews, that is once storage answers again.
+    /// </summary>
+    public async Task<T> OutlastOutageAsync<T>(Func<CancellationToken, Task<T>> call, string what, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return await call(ct);
+            }
+            catch (Exception e) when (StorageFaults.IsUnavailable(e) && !ct.IsCancellationRequested)
+            {
+                log.LogWarning("Run {RunId} {Phase}: {What} failed ({Error}); waiting for storage", command.RunId, command.Phase, what, e.Message);
+                await EnsureHeldAsync(ct);
+            }
+        }
+    }
+
+    public Task OutlastOutageAsync(Func<CancellationToken, Task> call, string what, CancellationToken ct) =>
+        OutlastOutageAsync(async c =>
+        {
+            await call(c);
+            return true;
+        }, what, ct);
+
     /// <summary>Called by the training thread between steps: past the deadline, training waits here until the lease is renewed.</summary>
     public void WaitWhileOverdue(CancellationToken ct)
     {

@@ -25,7 +25,9 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
 
     private string Phase => command.Phase;
 
-    public async Task RestoreAsync(CancellationToken ct)
+    public Task RestoreAsync(CancellationToken ct) => lease.OutlastOutageAsync(RestoreOnceAsync, "bringing down the phase's checkpoints", ct);
+
+    private async Task RestoreOnceAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         if (await pointers.TryReadAsync(RunId, Phase, ct) is not { Pointer: var pointer })
@@ -56,16 +58,16 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
         await UploadAsync(blob, checkpoint, ct);
         var log = await UploadLogAsync(ct);
         List<EpochCheckpoint> dropped = [];
-        await pointers.PublishAsync(RunId, Phase, command.Attempt, p =>
+        await lease.OutlastOutageAsync(token => pointers.PublishAsync(RunId, Phase, command.Attempt, p =>
         {
             var listed = p.Checkpoints.Where(c => c.Blob != blob).Prepend(new EpochCheckpoint(epoch, blob)).ToList();
             var kept = listed.Where(c => c.Epoch != epoch || c.Blob == blob).Take(Math.Max(keep, 1)).ToList();
             dropped = [.. listed.Except(kept)];
             return p with { Checkpoints = kept, Log = log ?? p.Log };
-        }, lease.EnsureHeldAsync, ct);
+        }, lease.EnsureHeldAsync, token), $"publishing epoch {epoch}", ct);
         LastUploadedEpoch = epoch;
         foreach (var old in dropped)
-            await store.DeleteAsync(old.Blob, ct);
+            await lease.OutlastOutageAsync(c => store.DeleteAsync(old.Blob, c), $"deleting {old.Blob}", ct);
     }
 
     /// <summary>
@@ -74,7 +76,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     /// </summary>
     public async Task<string> UploadFinishedAsync(string localFinished, CancellationToken ct)
     {
-        if (await pointers.TryReadAsync(RunId, Phase, ct) is { Pointer.Finished: { } earlier })
+        if (await lease.OutlastOutageAsync(c => pointers.TryReadAsync(RunId, Phase, c), "reading the pointer", ct) is { Pointer.Finished: { } earlier })
             return earlier;
         var blob = BlobLayout.Finished(RunId, Phase, command.Attempt);
         await UploadAsync(blob, localFinished, ct);
@@ -85,8 +87,9 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     public async Task<string> PublishFinishedAsync(string finished, PhaseMetrics metrics, CancellationToken ct)
     {
         var log = await UploadLogAsync(ct);
-        var pointer = await pointers.PublishAsync(RunId, Phase, command.Attempt,
-            p => p.Finished is null ? p with { Finished = finished, Metrics = metrics, Log = log ?? p.Log } : p, lease.EnsureHeldAsync, ct);
+        var pointer = await lease.OutlastOutageAsync(c => pointers.PublishAsync(RunId, Phase, command.Attempt,
+            p => p.Finished is null ? p with { Finished = finished, Metrics = metrics, Log = log ?? p.Log } : p, lease.EnsureHeldAsync, c),
+            "publishing the finished checkpoint", ct);
         return pointer.Finished!;
     }
 

@@ -106,15 +106,15 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         {
             // Raising the pointer's fencing token first means no earlier attempt can publish from here on. Every node
             // raises it before it restores, so all ranks of this attempt resume from the same checkpoint.
-            if (!await pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, stop.Token))
+            if (!await lease.OutlastOutageAsync(c => pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, c), "fencing the pointer", stop.Token))
                 throw new AttemptFencedException($"a newer attempt than {command.Attempt} already fenced {command.Phase}");
             if (leader)
                 await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow(), command.Attempt),
                     stop.Token);
             sync = new PhaseFolderSync(store, pointers, lease, command, folder,
                 m => log.LogWarning("Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m));
-            var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, stop.Token);
-            var data = await DataAsync(command.Dataset, stop.Token);
+            var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, lease, stop.Token);
+            var data = await lease.OutlastOutageAsync(c => DataAsync(command.Dataset, c), "opening the dataset", stop.Token);
             var meeting = command.Nodes > 1
                 ? new RankMeeting(store, BlobLayout.AttemptFolder(command.RunId, command.Phase, command.Attempt), options.RendezvousTimeout)
                 : null;
@@ -178,14 +178,15 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
     }
 
     /// <summary>Brings down the phase's own checkpoints and its inputs, and spells the phase as the seed's scripts would.</summary>
-    private async Task<TrainOptions> PrepareAsync(TrainPhase command, string attemptFolder, string folder, PhaseFolderSync sync, CancellationToken ct)
+    private async Task<TrainOptions> PrepareAsync(TrainPhase command, string attemptFolder, string folder, PhaseFolderSync sync, AttemptLease lease,
+        CancellationToken ct)
     {
         var key = PhaseKey.Parse(command.Phase);
         var inputs = new List<string>();
         foreach (var input in command.Inputs)
         {
             var local = Path.Combine(attemptFolder, "inputs", input.Replace('/', '_'));
-            await store.DownloadFileAsync(input, local, ct);
+            await lease.OutlastOutageAsync(c => store.DownloadFileAsync(input, local, c), $"downloading {input}", ct);
             inputs.Add(local);
         }
         var spec = command.Spec;
@@ -193,7 +194,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         {
             PhaseKind.PT => PhasePlanner.Pretrain(spec, folder, options.Device),
             PhaseKind.MT => PhasePlanner.Module(spec, key.Index!.Value, inputs[0], folder, options.Device),
-            PhaseKind.FT => PhasePlanner.Finetune(spec, [.. Enumerable.Repeat(inputs[0], spec.NumModules)], folder, options.Device),
+            PhaseKind.FT => PhasePlanner.Finetune(spec, inputs[0], folder, options.Device),
             PhaseKind.E2E => PhasePlanner.Baseline(spec, folder, options.Device),
             _ => PhasePlanner.Evaluation(spec, inputs[0], folder, options.Device),
         };

@@ -6,9 +6,9 @@ namespace CloudAssembly.Pipeline;
 /// <summary>
 /// Turns a <see cref="RunSpec"/> into the <see cref="TrainOptions"/> of each phase, exactly as the seed's three
 /// scripts spell them: PT on the meta depths, MT i on the meta depths with module i at its full depth and the PT
-/// checkpoint as <c>--meta_model</c>, FT on the full depths with the K MT checkpoints in stage order. A phase of
-/// nodes × devices ranks holds its pod's devices as <see cref="TrainOptions.Devices"/> (CPU: that many threads); the
-/// trainer of node n sets its first <see cref="TrainOptions.Rank"/> to n × devices.
+/// checkpoint as <c>--meta_model</c>, FT on the full depths with the K MT checkpoints in stage order (or the model
+/// assembled from them). A phase of nodes × devices ranks holds its pod's devices as <see cref="TrainOptions.Devices"/>
+/// (CPU: that many threads); the trainer of node n sets its first <see cref="TrainOptions.Rank"/> to n × devices.
 /// </summary>
 public static class PhasePlanner
 {
@@ -38,6 +38,10 @@ public static class PhasePlanner
             OutputDir = outputDir,
             EvaluateBeforeTraining = true,
         };
+
+    /// <summary>FT as the services run it: from the model the Assembler assembled once, not from the K module checkpoints again.</summary>
+    public static TrainOptions Finetune(RunSpec spec, string assembledModel, string outputDir, string device) =>
+        Finetune(spec, [], outputDir, device) with { AssembledModel = assembledModel };
 
     /// <summary>The final evaluation: the fine-tuned model on the whole validation split.</summary>
     public static TrainOptions Evaluation(RunSpec spec, string finetuned, string outputDir, string device) =>

@@ -1,3 +1,5 @@
+using CloudAssembly.Contracts;
+
 namespace CloudAssembly.Reporting;
 
 /// <summary>
@@ -5,4 +7,8 @@ namespace CloudAssembly.Reporting;
 /// accuracy (and before training, for FT) and its learning curve.
 /// </summary>
 public sealed record PhaseSummary(string Phase, double? StartSeconds, double? EndSeconds, double WallSeconds, double DeviceSeconds,
-    int Epochs, double Acc1, double Acc5, double? Acc1BeforeTraining, IReadOnlyList<CurvePoint> Curve);
+    int Epochs, double Acc1, double Acc5, double? Acc1BeforeTraining, IReadOnlyList<CurvePoint> Curve)
+{
+    /// <summary>Which of the run's jobs this is (<see cref="Phase"/> is its <see cref="PhaseKey"/> text).</summary>
+    public PhaseKind Kind() => PhaseKey.Parse(Phase).Kind;
+}

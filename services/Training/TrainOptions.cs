@@ -13,6 +13,12 @@ public sealed record TrainOptions
     public int? Idx { get; init; }
     public string? MetaModel { get; init; }
     public IReadOnlyList<string> IncubationModels { get; init; } = [];
+
+    /// <summary>
+    /// FT from a model already assembled (a checkpoint holding every stage, as the Assembler writes it) instead of from
+    /// the K MT checkpoints: the same network, read from one file.
+    /// </summary>
+    public string? AssembledModel { get; init; }
     public string? Finetune { get; init; }
 
     /// <summary>

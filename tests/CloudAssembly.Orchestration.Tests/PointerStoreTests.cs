@@ -37,6 +37,19 @@ public sealed class PointerStoreTests : IDisposable
         Assert.Null((await pointers.TryReadAsync("r", "PT", default))!.Value.Pointer.Finished);
     }
 
+    [Fact]
+    public async Task Of_two_results_published_at_once_the_first_wins_and_both_publishers_get_the_winner()
+    {
+        var published = await Task.WhenAll(
+            pointers.PublishOnceAsync("r", BlobLayout.AssembledPhase, BlobLayout.Assembled("r", "a"), default),
+            pointers.PublishOnceAsync("r", BlobLayout.AssembledPhase, BlobLayout.Assembled("r", "b"), default));
+
+        var winner = (await pointers.TryReadAsync("r", BlobLayout.AssembledPhase, default))!.Value.Pointer.Finished;
+        Assert.Contains(winner, new[] { BlobLayout.Assembled("r", "a"), BlobLayout.Assembled("r", "b") });
+        Assert.All(published, p => Assert.Equal(winner, p));
+        Assert.Equal(winner, await pointers.PublishOnceAsync("r", BlobLayout.AssembledPhase, BlobLayout.Assembled("r", "c"), default));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(folder))

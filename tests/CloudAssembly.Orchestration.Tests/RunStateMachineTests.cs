@@ -31,7 +31,7 @@ public class RunStateMachineTests
 
     private static RunDocument ModulesDone => Complete(Complete(Complete(Pretraining, "PT"), "MT_0"), "MT_1");
 
-    private static RunDocument Assembled => Step(ModulesDone, r => RunStateMachine.OnAssembled(r, BlobLayout.Assembled(Id)));
+    private static RunDocument Assembled => Step(ModulesDone, r => RunStateMachine.OnAssembled(r, BlobLayout.Assembled(Id, "a1")));
 
     private static RunDocument FineTuned => Complete(Assembled, "FT");
 
@@ -65,7 +65,7 @@ public class RunStateMachineTests
         { "lease expired: a second attempt", () => PretrainingRunning(), r => RunStateMachine.OnLeaseExpired(r, PhaseKey.Pretrain, $"{Id}.PT.1", 5, "silent"), RunStatus.Pretraining, "TrainPhase PT 2" },
         { "lease expired on the last attempt: RunFailed", () => PretrainingRunning(3), r => RunStateMachine.OnLeaseExpired(r, PhaseKey.Pretrain, $"{Id}.PT.3", 5, "silent"), RunStatus.Failed, "RunFailed" },
         { "modules done: assembly, no dispatch yet", () => Complete(Complete(Pretraining, "PT"), "MT_0"), r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "MT_1", $"{Id}.MT_1.1", Finished("MT_1"), Metrics), Now), RunStatus.FineTuning, "assemble" },
-        { "assembled: FT dispatched", () => ModulesDone, r => RunStateMachine.OnAssembled(r, BlobLayout.Assembled(Id)), RunStatus.FineTuning, "TrainPhase FT 1" },
+        { "assembled: FT dispatched", () => ModulesDone, r => RunStateMachine.OnAssembled(r, BlobLayout.Assembled(Id, "a1")), RunStatus.FineTuning, "TrainPhase FT 1" },
         { "assembly failed once: tried again", () => ModulesDone, r => RunStateMachine.OnAssemblyFailed(r, "disk full"), RunStatus.FineTuning, "assemble" },
         { "assembly failed a third time: RunFailed", () => Step(Step(ModulesDone, r => RunStateMachine.OnAssemblyFailed(r, "x")), r => RunStateMachine.OnAssemblyFailed(r, "x")), r => RunStateMachine.OnAssemblyFailed(r, "disk full"), RunStatus.Failed, "RunFailed" },
         { "FT completed: Eval dispatched", () => Assembled, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, "FT", $"{Id}.FT.1", Finished("FT"), Metrics), Now), RunStatus.Evaluating, "TrainPhase Eval 1" },

@@ -50,7 +50,9 @@ public class EndToEndTests(ITestOutputHelper output)
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Finished!));
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Log!));
         }
-        Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Assembled(harness.RunId)));
+        var assembled = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, BlobLayout.AssembledPhase, default))!.Value.Pointer.Finished;
+        Assert.Equal(run.AssembledModel, assembled);
+        Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(assembled!));
         Assert.Equal(BlobLayout.Report(harness.RunId), completedRun.Report);
         foreach (var file in new[] { "report.html", "report.json", "train-loss.png", "train-loss.svg", "timeline.png", "accuracy.svg" })
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.ReportFolder(harness.RunId) + file));

@@ -1,4 +1,5 @@
 using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Client;
 using CloudAssembly.Orchestration.Runs;
 using Xunit.Abstractions;
 
@@ -39,10 +40,10 @@ public class StorageOutageTests(ITestOutputHelper output)
 
         Assert.IsType<RunCompleted>(outcome);
         var run = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run;
-        // Known gap (issue 7): in about one run in four a phase that was finishing when storage came back is dispatched a
-        // second time; the run completes and nothing is lost, but the attempt is used. Never more than one extra.
-        Assert.All(run.Phases, p => Assert.InRange(p.Value.Attempt, 1, 2));
         output.WriteLine($"attempts: {string.Join(", ", run.Phases.Select(p => $"{p.Key} {p.Value.Attempt}"))}");
+        Assert.All(run.Phases, p => Assert.Equal(1, p.Value.Attempt));
+        Assert.Empty(harness.Of<PhaseFailed>());
+        Assert.Empty(harness.Of<PhaseRedispatched>());
         Assert.Contains(cluster.Processes, p => p.Log.Contains("renewing the lease failed", StringComparison.Ordinal));
         output.WriteLine($"SCENARIO Azurite stopped 60 s | trainers paused at the lease deadline and went on; the watchdog held off | nothing | attempts 1 each");
     }

@@ -1,5 +1,7 @@
+using CloudAssembly.Contracts;
 using CloudAssembly.Model;
 using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Pipeline;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Phases;
 using static TorchSharp.torch;
@@ -28,6 +30,32 @@ public class AssemblePhaseTests
         }
         Assert.Contains("patch_embed.proj.weight", model.Stages[0].StateDict().Keys);
         Assert.Contains("head.weight", model.Stages[3].StateDict().Keys);
+    }
+
+    [Fact]
+    public void FT_from_the_assembled_checkpoint_is_FT_from_the_MT_checkpoints_bitwise()
+    {
+        var assembled = Path.Combine(Folder, "assembled.pth");
+        ModelAssembler.Assemble(RunSpec.FashionMnistDemo() with { Model = PhaseFixtures.Model }, Incubated, assembled);
+        var fromModules = PhaseModelBuilder.Build(PhaseFixtures.Options(Phase.FT, [2, 2, 2, 2]) with { IncubationModels = Incubated }, 10, CPU, _ => { });
+        var log = new List<string>();
+        var fromAssembled = PhaseModelBuilder.Build(PhaseFixtures.Options(Phase.FT, [2, 2, 2, 2]) with { AssembledModel = assembled }, 10, CPU, log.Add);
+
+        var expected = PhaseFixtures.Snapshot(fromModules.Model);
+        var actual = PhaseFixtures.Snapshot(fromAssembled.Model);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, t) in expected)
+            Assert.True(t.eq(actual[name]).all().item<bool>(), $"{name} differs between FT from the assembled checkpoint and FT from the modules");
+        Assert.Equal(fromModules.Groups.Sum(g => g.Parameters.Count), fromAssembled.Groups.Sum(g => g.Parameters.Count));
+        Assert.Contains(log, l => l.Contains("assembled model loaded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FT_given_both_the_modules_and_an_assembled_model_is_refused()
+    {
+        var options = PhaseFixtures.Options(Phase.FT, [2, 2, 2, 2]) with { IncubationModels = Incubated, AssembledModel = Incubated[0] };
+        var e = Assert.Throws<ArgumentException>(() => PhaseModelBuilder.Build(options, 10, CPU, _ => { }));
+        Assert.Contains("not both", e.Message);
     }
 
     [Fact]

@@ -6,8 +6,9 @@ namespace CloudAssembly.Orchestration.Runs;
 /// Blob names of a run (architecture.md): <c>runs/{id}/run.json</c>; per phase the pointer <c>latest.json</c> and one
 /// lease per rank <c>lease-{r}.json</c>, and each attempt's own files under <c>attempt-{a}/</c>
 /// (<c>checkpoint-{e}.pth</c>, <c>finished_checkpoint.pth</c>, <c>log.txt</c>), so two attempts never write the same
-/// blob; the assembled model <c>runs/{id}/assembled/assembled.pth</c>; the report under <c>runs/{id}/report/</c>; and one marker per unfinished run under
-/// <c>active-runs/</c>, which the watchdog lists instead of every run.
+/// blob; the assembled model under its assembling's own name <c>runs/{id}/assembled/{assembling}/assembled.pth</c>, named
+/// by the pointer <c>runs/{id}/assembled/latest.json</c>; the report under <c>runs/{id}/report/</c>; and one marker per
+/// unfinished run under <c>active-runs/</c>, which the watchdog lists instead of every run.
 /// </summary>
 public static class BlobLayout
 {
@@ -41,7 +42,11 @@ public static class BlobLayout
 
     public static string Report(string runId) => $"{ReportFolder(runId)}report.html";
 
-    public static string Assembled(string runId) => $"runs/{runId}/assembled/assembled.pth";
+    /// <summary>The folder of the assembled model, where its pointer <c>latest.json</c> names the one copy everyone reads.</summary>
+    public const string AssembledPhase = "assembled";
+
+    /// <summary>One assembling's own copy of the assembled model: two Assemblers never write the same blob.</summary>
+    public static string Assembled(string runId, string assembling) => $"runs/{runId}/{AssembledPhase}/{assembling}/assembled.pth";
 
     public static string Active(string runId) => $"{ActivePrefix}{runId}";
 

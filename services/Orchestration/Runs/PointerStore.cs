@@ -49,6 +49,24 @@ public sealed class PointerStore(IBlobStore store)
     }
 
     /// <summary>
+    /// Publishes <paramref name="finished"/> as the one finished result of <paramref name="phase"/> by creating its
+    /// pointer (create-only): the first to publish wins, and everyone, the losers too, gets the winner's blob back.
+    /// </summary>
+    public async Task<string> PublishOnceAsync(string runId, string phase, string finished, CancellationToken ct)
+    {
+        try
+        {
+            await store.PutIfAbsentAsync(BlobLayout.Pointer(runId, phase), new MemoryStream(RunJson.Serialize(new PhasePointer { Finished = finished })), ct);
+            return finished;
+        }
+        catch (BlobAlreadyExistsException)
+        {
+            return (await TryReadAsync(runId, phase, ct))?.Pointer.Finished
+                ?? throw new InvalidDataException($"The pointer of {phase} in run '{runId}' exists but names no finished blob.");
+        }
+    }
+
+    /// <summary>
     /// Applies <paramref name="change"/> for <paramref name="attempt"/>, checking before each try that the token is still
     /// its own and (<paramref name="ensureLease"/>) that it still holds its lease. Returns the pointer as stored.
     /// </summary>

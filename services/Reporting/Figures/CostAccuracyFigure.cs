@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 using ScottPlot;
 
 namespace CloudAssembly.Reporting.Figures;
@@ -10,11 +11,11 @@ public static class CostAccuracyFigure
 {
     public static ReportFigure? Render(RunReport report)
     {
-        var e2e = report.Phases.FirstOrDefault(p => p.Phase == "E2E");
-        var ft = report.Phases.FirstOrDefault(p => p.Phase == "FT");
+        var e2e = report.Phases.FirstOrDefault(p => p.Kind() == PhaseKind.E2E);
+        var ft = report.Phases.FirstOrDefault(p => p.Kind() == PhaseKind.FT);
         if (e2e is null || ft is null)
             return null;
-        var paid = report.Phases.Where(p => p.Phase == "PT" || p.Phase.StartsWith("MT_", StringComparison.Ordinal)).Sum(p => p.DeviceSeconds);
+        var paid = report.Phases.Where(p => p.Kind() is PhaseKind.PT or PhaseKind.MT).Sum(p => p.DeviceSeconds);
         var xs = new List<double>();
         var ys = new List<double>();
         if (ft.Acc1BeforeTraining is { } before)

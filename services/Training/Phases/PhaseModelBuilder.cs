@@ -12,7 +12,8 @@ namespace CloudAssembly.Training.Phases;
 /// Builds the network a phase trains and decides what it optimizes, exactly as the official <c>main.py</c> does
 /// (method.md §2–3): PT and E2E train a freshly initialised model; MT loads every stage but <c>--idx</c> from the
 /// meta model (strictly), keeps the target stage freshly initialised and optimizes only it; FT assembles stage i
-/// from the i-th MT checkpoint and optimizes everything. <c>--finetune</c> loads before either, as in main.py.
+/// from the i-th MT checkpoint (or loads a model assembled before) and optimizes everything. <c>--finetune</c> loads
+/// before either, as in main.py.
 /// </summary>
 public static class PhaseModelBuilder
 {
@@ -32,6 +33,9 @@ public static class PhaseModelBuilder
         {
             case Phase.MT:
                 IncubateFromMeta(model, o.MetaModel!, o.Idx!.Value, log);
+                break;
+            case Phase.FT when o.AssembledModel is { } assembled:
+                LoadAssembled(model, assembled, log);
                 break;
             case Phase.FT:
                 Assemble(model, o.IncubationModels, log);
@@ -80,7 +84,9 @@ public static class PhaseModelBuilder
                     $"--idx {o.Idx} is out of range for {k} stages (--divided_depths {string.Join(' ', o.DividedDepths)}): use 0..{k - 1}.");
             case Phase.MT when string.IsNullOrEmpty(o.MetaModel):
                 throw new ArgumentException("--phase MT needs --meta_model, the PT phase's finished_checkpoint.pth.");
-            case Phase.FT when o.IncubationModels.Count != k:
+            case Phase.FT when o.AssembledModel is not null && o.IncubationModels.Count > 0:
+                throw new ArgumentException("--phase FT starts from the K MT checkpoints or from one assembled model, not both: give one of them.");
+            case Phase.FT when o.AssembledModel is null && o.IncubationModels.Count != k:
                 throw new ArgumentException(
                     $"--phase FT with --divided_depths {string.Join(' ', o.DividedDepths)} needs {k} --incubation_models " +
                     $"(one MT checkpoint per stage, in stage order), got {o.IncubationModels.Count}.");
@@ -103,7 +109,7 @@ public static class PhaseModelBuilder
 
     private static void Assemble(VisionTransformer model, IReadOnlyList<string> incubated, Action<string> log)
     {
-        // An already assembled checkpoint may be listed K times (the services' FT starts that way): read each file once.
+        // A file listed for several stages (an assembled checkpoint given for every stage) is read once.
         var read = new Dictionary<string, Hashtable>();
         for (var i = 0; i < incubated.Count; i++)
         {
@@ -121,6 +127,14 @@ public static class PhaseModelBuilder
             model.Stages[i].LoadStateDict(stages[i], source);
         }
         log($"FT: assembled {incubated.Count} stages from the MT checkpoints ({string.Join(", ", incubated)}).");
+    }
+
+    private static void LoadAssembled(VisionTransformer model, string path, Action<string> log)
+    {
+        var checkpoint = TorchLoadReader.Read(path);
+        RequireSameModel(model, checkpoint, $"assembled model '{path}'");
+        PhaseCheckpoint.LoadAllStages(model, checkpoint, path);
+        log($"FT: the assembled model loaded from '{path}' ({model.Stages.Count} stages).");
     }
 
     private static void RequireSameModel(VisionTransformer model, Hashtable checkpoint, string source)

@@ -1,10 +1,11 @@
-namespace CloudAssembly.Services.Tests;
+namespace CloudAssembly.TestSupport;
 
+/// <summary>The repository the tests run from: its root (where CloudAssembly.sln is) and the build configuration.</summary>
 public static class Repository
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The build configuration these tests run under (Debug or Release), so the services come from the same build.</summary>
+    /// <summary>The build configuration these tests run under (Debug or Release), so the services and the CLI they start come from the same build.</summary>
     public static string Configuration { get; } = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     private static string FindRoot()
