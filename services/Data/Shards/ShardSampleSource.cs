@@ -113,31 +113,48 @@ public sealed class ShardSampleSource : ISampleSource
             yield return sample;
     }
 
+    /// <summary>
+    /// Every shard read this epoch stays held in the cache until the epoch's enumeration ends: the shuffle buffer and
+    /// the decoding threads still read samples of earlier shards, so none of them may be evicted meanwhile.
+    /// </summary>
     private IEnumerable<RawSample> InShardOrder(int epoch, CancellationToken cancellation)
     {
         var order = ShardOrder(epoch);
+        var held = new List<CachedShard>(order.Count);
         var next = order.Count > 0 ? Fetch(order[0], cancellation) : null;
-        for (var i = 0; i < order.Count; i++)
+        try
         {
-            var s = order[i];
-            var path = next!.GetAwaiter().GetResult();
-            next = i + 1 < order.Count ? Fetch(order[i + 1], cancellation) : null;
-            var shard = shards[s];
-            var blob = index.BlobOf(shard);
-            var members = ShardReader.Read(path, blob, index.Classes.Count);
-            if (members.Count != shard.Samples)
-                throw new InvalidDataException($"Shard '{blob}' holds {members.Count} samples but its index.json says {shard.Samples}.");
-            for (var k = 0; k < members.Count && firstSample[s] + k < Count; k++)
+            for (var i = 0; i < order.Count; i++)
             {
-                cancellation.ThrowIfCancellationRequested();
-                var member = members[k];
-                yield return new RawSample(firstSample[s] + k, member.Label,
-                    channels => Decode(path, member, $"{blob}#{member.Key}.{member.Extension}", channels));
+                var s = order[i];
+                var shardFile = next!.GetAwaiter().GetResult();
+                held.Add(shardFile);
+                next = i + 1 < order.Count ? Fetch(order[i + 1], cancellation) : null;
+                var path = shardFile.Path;
+                var shard = shards[s];
+                var blob = index.BlobOf(shard);
+                var members = ShardReader.Read(path, blob, index.Classes.Count);
+                if (members.Count != shard.Samples)
+                    throw new InvalidDataException($"Shard '{blob}' holds {members.Count} samples but its index.json says {shard.Samples}.");
+                for (var k = 0; k < members.Count && firstSample[s] + k < Count; k++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var member = members[k];
+                    yield return new RawSample(firstSample[s] + k, member.Label,
+                        channels => Decode(path, member, $"{blob}#{member.Key}.{member.Extension}", channels));
+                }
             }
+        }
+        finally
+        {
+            foreach (var shardFile in held)
+                shardFile.Dispose();
+            // A download still under way when the epoch stops early is released once it lands.
+            next?.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
     }
 
-    private Task<string> Fetch(int shard, CancellationToken cancellation) =>
+    private Task<CachedShard> Fetch(int shard, CancellationToken cancellation) =>
         Task.Run(() => cache.GetAsync(store, index.BlobOf(shards[shard]), shards[shard], cancellation), cancellation);
 
     private static RgbImage Decode(string path, ShardMember member, string name, int channels)
