@@ -14,8 +14,7 @@ public static class LoaderBenchCommand
 {
     public static Command Create()
     {
-        var store = new Option<string?>("--store") { Description = $"Folder, UseDevelopmentStorage=true or a connection string; default ${DatasetLocation.ConnectionVariable}." };
-        var container = new Option<string>("--container") { Description = "Blob container.", DefaultValueFactory = _ => DatasetLocation.DefaultContainer };
+        var (store, container) = (StoreOptions.Store, StoreOptions.Container);
         var name = new Option<string>("--name") { Description = "Dataset name.", Required = true };
         var version = new Option<string>("--version") { Description = "Dataset version.", DefaultValueFactory = _ => "v1" };
         var split = new Option<string>("--split") { Description = "Split to read.", DefaultValueFactory = _ => "train" };
@@ -30,8 +29,7 @@ public static class LoaderBenchCommand
         };
         command.SetAction(parse => CommandErrors.Run(cancellation =>
         {
-            var connection = parse.GetValue(store) ?? Environment.GetEnvironmentVariable(DatasetLocation.ConnectionVariable)
-                ?? throw new ArgumentException($"Say where the blobs are: --store FOLDER or set {DatasetLocation.ConnectionVariable}.");
+            var connection = StoreOptions.Resolve(parse.GetValue(store));
             ShardedDataset dataset;
             try
             {
