@@ -31,7 +31,17 @@ public static class RunCommand
         command.SetAction(parse =>
         {
             var location = new BlobLocation(StoreOptions.Resolve(parse.GetValue(store), fallback: "."));
-            var blobs = location.Folder is { } folder ? Path.Combine(Path.GetFullPath(folder), location.Container) : location.Open().Location;
+            string blobs;
+            try
+            {
+                blobs = location.Folder is { } folder ? Path.Combine(Path.GetFullPath(folder), location.Container) : location.Open().Location;
+            }
+            catch (ArgumentException e)
+            {
+                // Before CommandErrors takes over: the interruption message below names where the blobs are.
+                Console.Error.WriteLine($"error: {e.Message}");
+                return CommandErrors.UserError;
+            }
             var stopped = new Interruption($"stopped: every phase keeps its last epoch checkpoint in {blobs}; run the same command again to resume.",
                 TimeSpan.FromSeconds(5));
             return CommandErrors.Run(async cancellation =>
