@@ -21,6 +21,9 @@ public sealed class ShardCache(string folder, long maxBytes = long.MaxValue)
 
     private static readonly Lock Evicting = new();
 
+    /// <summary>Bytes this process's downloads under way will take, per folder.</summary>
+    private static readonly Dictionary<string, long> Reserved = [];
+
     private int downloads;
     private int hits;
     private int evictions;
@@ -61,23 +64,26 @@ public sealed class ShardCache(string folder, long maxBytes = long.MaxValue)
             return cached;
         }
         Directory.CreateDirectory(Shards);
-        MakeRoom(shard.Bytes);
-        var part = $"{path}.{Guid.NewGuid():N}.part";
+        // The .part name carries the process id: this process counts its own downloads by what they will take.
+        var part = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.part";
         try
         {
-            try
+            using (Reserve(shard.Bytes))
             {
-                await store.DownloadFileAsync(blob, part, cancellationToken);
+                try
+                {
+                    await store.DownloadFileAsync(blob, part, cancellationToken);
+                }
+                catch (BlobNotFoundException)
+                {
+                    throw new FileNotFoundException($"Shard '{blob}' listed in its dataset's index is missing from {store.Location}; restore it or rebuild the version.");
+                }
+                var actual = await ShardHashes.OfFileAsync(part, cancellationToken);
+                if (actual != shard.Sha256)
+                    throw ShardHashes.Mismatch(blob, store.Location, actual, shard.Sha256);
+                // Two readers may fetch the same shard at once; both copies are the same bytes, so the last rename is as good as the first.
+                File.Move(part, path, overwrite: true);
             }
-            catch (BlobNotFoundException)
-            {
-                throw new FileNotFoundException($"Shard '{blob}' listed in its dataset's index is missing from {store.Location}; restore it or rebuild the version.");
-            }
-            var actual = await ShardHashes.OfFileAsync(part, cancellationToken);
-            if (actual != shard.Sha256)
-                throw ShardHashes.Mismatch(blob, store.Location, actual, shard.Sha256);
-            // Two readers may fetch the same shard at once; both copies are the same bytes, so the last rename is as good as the first.
-            File.Move(part, path, overwrite: true);
             Interlocked.Increment(ref downloads);
             return TryHold(path, shard.Bytes) ?? throw new IOException($"Shard '{blob}' vanished from the cache {Folder} as soon as it was downloaded.");
         }
@@ -87,6 +93,7 @@ public sealed class ShardCache(string folder, long maxBytes = long.MaxValue)
         }
     }
 
+    /// <summary>The shard held, or null when it is not here whole (or is being evicted this moment: the evictor's exclusive lock refuses the open).</summary>
     private static CachedShard? TryHold(string path, long bytes)
     {
         try
@@ -97,45 +104,79 @@ public sealed class ShardCache(string folder, long maxBytes = long.MaxValue)
             hold.Dispose();
             return null;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (IOException)
         {
             return null;
         }
     }
 
-    /// <summary>Deletes the least recently used shards nobody holds until <paramref name="incoming"/> more bytes fit.</summary>
-    private void MakeRoom(long incoming)
+    /// <summary>
+    /// Makes room for <paramref name="incoming"/> more bytes and reserves them until the download is in place. The
+    /// folder's use is its shards, other processes' downloads as far as they got, and this process's reservations
+    /// (its own downloads will take their full size); least recently used shards nobody holds go until it fits.
+    /// </summary>
+    private IDisposable Reserve(long incoming)
     {
         lock (Evicting)
         {
-            foreach (var part in new DirectoryInfo(Shards).GetFiles("*.part").Where(f => DateTime.UtcNow - f.LastWriteTimeUtc > StalePart))
-                part.Delete();
-            var files = new DirectoryInfo(Shards).GetFiles();
-            var used = files.Sum(f => f.Length);
-            if (incoming <= MaxBytes - used)
-                return;
-            foreach (var file in files.Where(f => f.Extension == ".tar").OrderBy(f => f.LastWriteTimeUtc))
+            var files = Files();
+            foreach (var stale in files.Where(f => f.Name.EndsWith(".part", StringComparison.Ordinal) && DateTime.UtcNow - f.Written > StalePart))
+                File.Delete(stale.Path);
+            var mine = $".{Environment.ProcessId}.";
+            var used = files.Where(f => !(f.Name.EndsWith(".part", StringComparison.Ordinal) && f.Name.Contains(mine, StringComparison.Ordinal))).Sum(f => f.Bytes)
+                + Reserved.GetValueOrDefault(Folder);
+            foreach (var file in files.Where(f => f.Name.EndsWith(".tar", StringComparison.Ordinal)).OrderBy(f => f.Written))
             {
-                if (TryEvict(file))
+                if (incoming <= MaxBytes - used)
+                    break;
+                if (TryEvict(file.Path))
                 {
-                    used -= file.Length;
+                    used -= file.Bytes;
                     Interlocked.Increment(ref evictions);
-                    if (incoming <= MaxBytes - used)
-                        return;
                 }
             }
-            throw new IOException($"The shard cache {Folder} is bounded at {MaxBytes} bytes ({CacheBound.Variable}), and with the shards in use there it " +
-                $"holds {used}, leaving no room for a {incoming}-byte shard: raise the bound (within the disk) or read fewer datasets at once here.");
+            if (incoming > MaxBytes - used)
+                throw new IOException($"The shard cache {Folder} is bounded at {MaxBytes} bytes ({CacheBound.Variable}), and with the shards in use there it " +
+                    $"holds {used}, leaving no room for a {incoming}-byte shard: raise the bound (within the disk) or read fewer datasets at once here.");
+            Reserved[Folder] = Reserved.GetValueOrDefault(Folder) + incoming;
+            return new Reservation(() =>
+            {
+                lock (Evicting)
+                    Reserved[Folder] -= incoming;
+            });
         }
     }
 
+    /// <summary>The folder's files as they are now; one deleted or renamed by another download meanwhile is left out.</summary>
+    private List<(string Path, string Name, long Bytes, DateTime Written)> Files()
+    {
+        var files = new List<(string, string, long, DateTime)>();
+        foreach (var path in Directory.EnumerateFiles(Shards))
+        {
+            try
+            {
+                var info = new FileInfo(path);
+                files.Add((path, info.Name, info.Length, info.LastWriteTimeUtc));
+            }
+            catch (FileNotFoundException)
+            {
+            }
+        }
+        return files;
+    }
+
+    private sealed class Reservation(Action release) : IDisposable
+    {
+        public void Dispose() => release();
+    }
+
     /// <summary>Only with the exclusive lock, which no holder's shared lock allows, is a shard deleted.</summary>
-    private static bool TryEvict(FileInfo file)
+    private static bool TryEvict(string path)
     {
         try
         {
-            using var exclusive = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.None);
-            File.Delete(file.FullName);
+            using var exclusive = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            File.Delete(path);
             return true;
         }
         catch (IOException)

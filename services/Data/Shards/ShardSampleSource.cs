@@ -114,13 +114,15 @@ public sealed class ShardSampleSource : ISampleSource
     }
 
     /// <summary>
-    /// Every shard read this epoch stays held in the cache until the epoch's enumeration ends: the shuffle buffer and
-    /// the decoding threads still read samples of earlier shards, so none of them may be evicted meanwhile.
+    /// Shards stay held in the cache while the shuffle buffer is likely to still hold their samples: the current one,
+    /// the one downloading, and as many before them as the buffer spans. A sample that outlives its shard's hold and
+    /// finds it evicted fetches it again (<see cref="DecodeAgain"/>), so a dataset larger than the cache streams through
+    /// it, and every epoch's bytes stay the same.
     /// </summary>
     private IEnumerable<RawSample> InShardOrder(int epoch, CancellationToken cancellation)
     {
         var order = ShardOrder(epoch);
-        var held = new List<CachedShard>(order.Count);
+        var held = new Queue<CachedShard>();
         var next = order.Count > 0 ? Fetch(order[0], cancellation) : null;
         try
         {
@@ -128,7 +130,9 @@ public sealed class ShardSampleSource : ISampleSource
             {
                 var s = order[i];
                 var shardFile = next!.GetAwaiter().GetResult();
-                held.Add(shardFile);
+                held.Enqueue(shardFile);
+                while (held.Count > HeldShards)
+                    held.Dequeue().Dispose();
                 next = i + 1 < order.Count ? Fetch(order[i + 1], cancellation) : null;
                 var path = shardFile.Path;
                 var shard = shards[s];
@@ -141,7 +145,7 @@ public sealed class ShardSampleSource : ISampleSource
                     cancellation.ThrowIfCancellationRequested();
                     var member = members[k];
                     yield return new RawSample(firstSample[s] + k, member.Label,
-                        channels => Decode(path, member, $"{blob}#{member.Key}.{member.Extension}", channels));
+                        channels => DecodeAgain(s, path, member, $"{blob}#{member.Key}.{member.Extension}", channels));
                 }
             }
         }
@@ -151,6 +155,24 @@ public sealed class ShardSampleSource : ISampleSource
                 shardFile.Dispose();
             // A download still under way when the epoch stops early is released once it lands.
             next?.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Shards held behind the one being read: enough, at the split's average shard, to cover the shuffle buffer, whose samples come from the latest shards.</summary>
+    private int HeldShards => options.Shuffle ? 1 + (int)Math.Ceiling(options.ShuffleBuffer * (double)shards.Count / Math.Max(1, shards.Sum(s => s.Samples))) : 1;
+
+    /// <summary>Decodes a sample; when its shard was evicted after this source let it go, the shard is fetched again first.</summary>
+    private RgbImage DecodeAgain(int shard, string path, ShardMember member, string name, int channels)
+    {
+        try
+        {
+            return Decode(path, member, name, channels);
+        }
+        catch (IOException)
+        {
+            // Gone, or being evicted at this moment (the evictor's exclusive lock refuses this open).
+            using var again = Fetch(shard, CancellationToken.None).GetAwaiter().GetResult();
+            return Decode(again.Path, member, name, channels);
         }
     }
 

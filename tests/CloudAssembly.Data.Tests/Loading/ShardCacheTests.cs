@@ -51,6 +51,41 @@ public class ShardCacheTests(DigitShards digits) : IClassFixture<DigitShards>
     }
 
     [Fact]
+    public void A_sample_whose_shard_was_evicted_after_its_reader_let_it_go_fetches_it_again_and_decodes_the_same()
+    {
+        var cache = new ShardCache(TestSources.TempFolder("cache"));
+        var samples = digits.Open(ShardStreamOptions.Sequential, cache).Epoch(0).ToList();
+        var before = samples.Select(s => s.Decode(1).Pixels).ToList();
+        var shards = digits.Index.ShardsOf("train").Count;
+        Assert.Equal(shards, cache.Downloads);
+
+        // What another reader's eviction does once the epoch has let its shards go.
+        foreach (var file in Directory.GetFiles(Path.Combine(cache.Folder, "shards")))
+            File.Delete(file);
+
+        Assert.Equal(before, samples.Select(s => s.Decode(1).Pixels));
+        Assert.Equal(2 * shards, cache.Downloads);
+    }
+
+    [Fact]
+    public void A_dataset_larger_than_the_bound_streams_through_it_epoch_after_epoch()
+    {
+        var train = digits.Index.ShardsOf("train");
+        var bound = 8 * train.Max(s => s.Bytes);
+        Assert.True(train.Sum(s => s.Bytes) > 2 * bound, "the test needs a dataset well beyond the bound");
+        var cache = new ShardCache(TestSources.TempFolder("cache"), bound);
+        var source = digits.Open(new ShardStreamOptions { Seed = 4, Repeats = 1, ShuffleBuffer = 16 }, cache);
+
+        for (var epoch = 0; epoch < 2; epoch++)
+        {
+            var decoded = source.Epoch(epoch).Select(s => s.Decode(1)).Count();
+            Assert.Equal(DigitShards.Train, decoded);
+            Assert.True(FolderBytes(cache) <= bound, $"{FolderBytes(cache)} bytes in a cache bounded at {bound}");
+        }
+        Assert.True(cache.Evictions > 0);
+    }
+
+    [Fact]
     public async Task A_failed_download_leaves_no_temporary_file()
     {
         var cache = new ShardCache(TestSources.TempFolder("cache"));
