@@ -11,8 +11,9 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// training, the checkpoints and log the pointer names come down (so the phase resumes from the newest one that reads
 /// back whole); after each epoch the checkpoint and log go up under this attempt's own names and the pointer is moved
 /// to them; a checkpoint taken inside an epoch on preemption goes up the same way (the next attempt resumes at the
-/// next step), and is dropped once an epoch checkpoint passes it; at the end the finished checkpoint goes up and the pointer records it. Every upload first renews the
-/// lease, and every pointer change checks the fencing token, so a replaced attempt writes nothing anyone reads.
+/// next step), and is dropped once an epoch checkpoint passes it; at the end the finished checkpoint goes up and the
+/// pointer records it. Every upload first renews the lease, and every pointer change checks the fencing token, so a
+/// replaced attempt writes nothing anyone reads.
 /// </summary>
 public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, AttemptLease lease, TrainPhase command, string folder,
     Action<string> warn)
