@@ -51,7 +51,8 @@ public class ResumeTests
     }
 
     /// <summary>
-    /// Preempted before it starts, a phase takes one step and stops with a checkpoint of it; so a run stopped twice in
+    /// Preempted before it starts, a phase takes one step and stops with a checkpoint of it; so a run (2 micro-batches
+    /// per step, 8 steps per epoch) stopped twice in
     /// epoch 0 (after steps 1 and 2), once at the end of epoch 0 and once after step 1 of epoch 1 ends where an
     /// uninterrupted run ends, bit for bit, with the same train losses in log.txt, and each resume trains only the
     /// steps not yet taken.
@@ -59,11 +60,13 @@ public class ResumeTests
     [Fact]
     public void A_phase_preempted_inside_an_epoch_resumes_at_its_next_step_and_matches_the_uninterrupted_run_bitwise()
     {
+        // Two accumulated micro-batches per step: a stop comes only at a step's end, and a resume skips whole steps.
+        static TrainOptions Accumulating(string folder) => FashionMnist.Phase(folder, epochs: 2) with { BatchSize = 32, UpdateFreq = 2 };
         var uninterrupted = PhaseFixtures.TempFolder();
-        new PhaseRunner(FashionMnist.Phase(uninterrupted, epochs: 2), PhaseDataFactory.Create).Run();
+        new PhaseRunner(Accumulating(uninterrupted), PhaseDataFactory.Create).Run();
 
         var interrupted = PhaseFixtures.TempFolder();
-        var options = FashionMnist.Phase(interrupted, epochs: 2);
+        var options = Accumulating(interrupted);
         var saved = new List<StepCheckpointSaved>();
         void Preempted(Func<CancellationTokenSource, Action<PhaseEvent>> observe, bool before)
         {
