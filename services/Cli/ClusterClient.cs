@@ -16,20 +16,17 @@ namespace CloudAssembly.Cli;
 
 /// <summary>
 /// The CLI's connection to a cluster, from options or from the environment the AppHost prints on start-up (the same
-/// for a Kubernetes cluster behind a port-forward): <c>CLOUDASSEMBLY_BROKER</c>, <c>CLOUDASSEMBLY_STORE</c>,
+/// for a Kubernetes cluster behind a port-forward): <c>CLOUDASSEMBLY_BROKER</c>, <c>CLOUDASSEMBLY_STORE</c> (<see cref="StoreOptions"/>),
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (then a submit is the root span of its run's trace) and
 /// <c>CLOUDASSEMBLY_DASHBOARD</c> (then <c>submit</c> prints the link to that trace).
 /// </summary>
 public sealed class ClusterClient : IAsyncDisposable
 {
     public const string BrokerVariable = "CLOUDASSEMBLY_BROKER";
-    public const string StoreVariable = "CLOUDASSEMBLY_STORE";
     public const string DashboardVariable = "CLOUDASSEMBLY_DASHBOARD";
     public const string ServiceName = "cloudassembly";
 
     public static readonly Option<string?> Broker = new("--broker") { Description = $"RabbitMQ URI, amqp://user:pass@host:5672/vhost (default: ${BrokerVariable})." };
-    public static readonly Option<string?> Store = new("--store") { Description = $"Blob storage: an Azure connection string, UseDevelopmentStorage=true, or a folder (default: ${StoreVariable})." };
-    public static readonly Option<string> Container = new("--container") { Description = "Blob container.", DefaultValueFactory = _ => "cloudassembly" };
 
     public static readonly ActivitySource Source = new("CloudAssembly.Cli");
 
@@ -56,14 +53,13 @@ public sealed class ClusterClient : IAsyncDisposable
     public static async Task<ClusterClient> ConnectAsync(ParseResult parse, bool needsBroker)
     {
         var broker = parse.GetValue(Broker) ?? Environment.GetEnvironmentVariable(BrokerVariable);
-        var store = parse.GetValue(Store) ?? Environment.GetEnvironmentVariable(StoreVariable)
-            ?? throw new ArgumentException($"Blob storage is not given: pass --store or set {StoreVariable} (the AppHost prints the line to paste).");
+        var store = StoreOptions.Location(parse);
         if (needsBroker && broker is null)
             throw new ArgumentException($"The broker is not given: pass --broker amqp://user:pass@host:5672/vhost or set {BrokerVariable} (the AppHost prints the line to paste).");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
-        builder.Services.AddCloudAssembly(new BlobLocation(store, parse.GetValue(Container)!), broker);
+        builder.Services.AddCloudAssembly(store, broker);
         // The CLI's own span and MassTransit's send under it carry the run's trace into the cluster; what the CLI
         // receives while it watches (every event of the run) stays out of that trace.
         var tracing = builder.Services.AddOpenTelemetry()

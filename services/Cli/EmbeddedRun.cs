@@ -14,14 +14,14 @@ namespace CloudAssembly.Cli;
 
 /// <summary>
 /// The whole system in one process, with no servers: the Assembler's, the Trainer's and DataPrep's handlers over
-/// MassTransit's in-memory transport and a folder as blob storage. The run is submitted and watched exactly as a
+/// MassTransit's in-memory transport and, usually, a folder as blob storage. The run is submitted and watched exactly as a
 /// client of a cluster would. Stopping the process keeps every checkpoint; submitting the same run id again resumes it.
 /// </summary>
 public static class EmbeddedRun
 {
     private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(3);
 
-    public static async Task<object> RunAsync(RunSpec spec, string runId, string storeFolder, string device, string? libtorch,
+    public static async Task<object> RunAsync(RunSpec spec, string runId, BlobLocation store, string device, string? libtorch,
         Action<object> onEvent, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -29,7 +29,7 @@ public static class EmbeddedRun
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Error);
         builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
-        builder.Services.AddCloudAssembly(new BlobLocation(storeFolder), rabbitUri: null, bus => bus
+        builder.Services.AddCloudAssembly(store, rabbitUri: null, bus => bus
             .AddAssembler(new AssemblerOptions { WatchdogInterval = TimeSpan.FromSeconds(2), LeaseTimeout = TimeSpan.FromSeconds(20) })
             .AddTrainer(new TrainerOptions
             {

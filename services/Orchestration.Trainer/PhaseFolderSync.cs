@@ -10,8 +10,10 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// Mirrors a phase's <c>output_dir</c> between the trainer's disk and blob storage, through the phase's pointer: before
 /// training, the checkpoints and log the pointer names come down (so the phase resumes from the newest one that reads
 /// back whole); after each epoch the checkpoint and log go up under this attempt's own names and the pointer is moved
-/// to them; at the end the finished checkpoint goes up and the pointer records it. Every upload first renews the
-/// lease, and every pointer change checks the fencing token, so a replaced attempt writes nothing anyone reads.
+/// to them; a checkpoint taken inside an epoch on preemption goes up the same way (the next attempt resumes at the
+/// next step), and is dropped once an epoch checkpoint passes it; at the end the finished checkpoint goes up and the
+/// pointer records it. Every upload first renews the lease, and every pointer change checks the fencing token, so a
+/// replaced attempt writes nothing anyone reads.
 /// </summary>
 public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, AttemptLease lease, TrainPhase command, string folder,
     Action<string> warn)
@@ -22,6 +24,9 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
 
     /// <summary>The newest epoch whose checkpoint this attempt published, if any.</summary>
     public int? LastUploadedEpoch { get; private set; }
+
+    /// <summary>The checkpoint this attempt published inside an epoch when it was preempted, if any.</summary>
+    public StepCheckpoint? UploadedWithin { get; private set; }
 
     private string Phase => command.Phase;
 
@@ -39,11 +44,15 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
             await DownloadAsync(finished, Path.Combine(folder, CheckpointDirectory.FinishedName), ct);
             return;
         }
-        foreach (var (epoch, blob) in pointer.Checkpoints)
+        var directory = new CheckpointDirectory(folder);
+        var checkpoints = pointer.Checkpoints.Select(c => (c.Blob, Local: directory.EpochPath(c.Epoch)));
+        if (pointer.Within is { } within)
+            checkpoints = checkpoints.Prepend((within.Blob, directory.StepPath(within.Epoch, within.Step)));
+        foreach (var (blob, local) in checkpoints)
         {
             try
             {
-                await DownloadAsync(blob, Path.Combine(folder, $"checkpoint-{epoch}.pth"), ct);
+                await DownloadAsync(blob, local, ct);
             }
             catch (BlobNotFoundException)
             {
@@ -52,22 +61,40 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
         }
     }
 
+    /// <summary>Publishes the checkpoint a preempted attempt saved after <paramref name="step"/> steps of <paramref name="epoch"/>.</summary>
+    public async Task UploadWithinEpochAsync(int epoch, int step, string checkpoint, CancellationToken ct)
+    {
+        var blob = BlobLayout.StepCheckpoint(RunId, Phase, command.Attempt, epoch, step);
+        await UploadAsync(blob, checkpoint, ct);
+        var log = await UploadLogAsync(ct);
+        StepCheckpoint? replaced = null;
+        await lease.OutlastOutageAsync(token => pointers.PublishAsync(RunId, Phase, command.Attempt, p =>
+        {
+            replaced = p.Within is { } earlier && earlier.Blob != blob ? earlier : null;
+            return p with { Within = new StepCheckpoint(epoch, step, blob), Log = log ?? p.Log };
+        }, lease.EnsureHeldAsync, token), $"publishing step {step} of epoch {epoch}", ct);
+        UploadedWithin = new StepCheckpoint(epoch, step, blob);
+        if (replaced is { Blob: var stale })
+            await lease.OutlastOutageAsync(c => store.DeleteAsync(stale, c), $"deleting {stale}", ct);
+    }
+
     public async Task UploadEpochAsync(int epoch, string checkpoint, int keep, CancellationToken ct)
     {
         var blob = BlobLayout.Checkpoint(RunId, Phase, command.Attempt, epoch);
         await UploadAsync(blob, checkpoint, ct);
         var log = await UploadLogAsync(ct);
-        List<EpochCheckpoint> dropped = [];
+        List<string> dropped = [];
         await lease.OutlastOutageAsync(token => pointers.PublishAsync(RunId, Phase, command.Attempt, p =>
         {
             var listed = p.Checkpoints.Where(c => c.Blob != blob).Prepend(new EpochCheckpoint(epoch, blob)).ToList();
             var kept = listed.Where(c => c.Epoch != epoch || c.Blob == blob).Take(Math.Max(keep, 1)).ToList();
-            dropped = [.. listed.Except(kept)];
-            return p with { Checkpoints = kept, Log = log ?? p.Log };
+            var passed = p.Within is { } within && within.Epoch <= epoch ? within : null;
+            dropped = [.. listed.Except(kept).Select(c => c.Blob), .. passed is null ? [] : new[] { passed.Blob }];
+            return p with { Checkpoints = kept, Within = passed is null ? p.Within : null, Log = log ?? p.Log };
         }, lease.EnsureHeldAsync, token), $"publishing epoch {epoch}", ct);
         LastUploadedEpoch = epoch;
         foreach (var old in dropped)
-            await lease.OutlastOutageAsync(c => store.DeleteAsync(old.Blob, c), $"deleting {old.Blob}", ct);
+            await lease.OutlastOutageAsync(c => store.DeleteAsync(old, c), $"deleting {old}", ct);
     }
 
     /// <summary>

@@ -60,6 +60,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             {
                 running.TryRemove(slotKey, out _);
                 job.Stop.Dispose();
+                job.Preempt.Dispose();
                 slot.Dispose();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -67,8 +68,10 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
     }
 
     /// <summary>
-    /// SIGTERM (a drain, a rollout, a spot preemption): every attempt stops at its next step and reports itself
-    /// preempted; shutdown waits for that, within <see cref="TrainerOptions.ShutdownGrace"/>, while the bus is still up.
+    /// SIGTERM (a drain, a rollout, a spot preemption): every attempt stops after its next step, uploads a checkpoint of
+    /// it and reports itself preempted; shutdown waits for that, within <see cref="TrainerOptions.ShutdownGrace"/>, while
+    /// the bus is still up. An attempt that has not got there by three quarters of the grace is stopped at once (what
+    /// it uploaded before stays), so its report still goes out in time.
     /// </summary>
     private void PreemptAll()
     {
@@ -76,7 +79,8 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         foreach (var job in jobs)
         {
             job.Preempted = true;
-            job.Stop.Cancel();
+            job.Preempt.Cancel();
+            job.Stop.CancelAfter(options.ShutdownGrace * 3 / 4);
         }
         if (jobs.Count > 0 && !Task.WaitAll([.. jobs.Select(j => j.Done ?? Task.CompletedTask)], options.ShutdownGrace))
             log.LogWarning("Shutting down with {Count} attempt(s) still stopping after {Grace}", jobs.Count(j => j.Done is { IsCompleted: false }), options.ShutdownGrace);
@@ -85,6 +89,8 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
     private async Task RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, string? traceParent, RunningAttempt job)
     {
         var stop = job.Stop;
+        // Training itself stops on a preemption at its next step; everything before it stops at once.
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, job.Preempt.Token);
         using var span = CloudAssemblyTelemetry.StartRunActivity($"phase {command.Phase}", command.RunId, traceParent);
         span?.SetTag("cloudassembly.phase", command.Phase);
         span?.SetTag("cloudassembly.attempt", command.Attempt);
@@ -106,19 +112,19 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         {
             // Raising the pointer's fencing token first means no earlier attempt can publish from here on. Every node
             // raises it before it restores, so all ranks of this attempt resume from the same checkpoint.
-            if (!await lease.OutlastOutageAsync(c => pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, c), "fencing the pointer", stop.Token))
+            if (!await lease.OutlastOutageAsync(c => pointers.FenceAsync(command.RunId, command.Phase, command.Attempt, c), "fencing the pointer", halt.Token))
                 throw new AttemptFencedException($"a newer attempt than {command.Attempt} already fenced {command.Phase}");
             if (leader)
                 await events.SendAsync(new PhaseStarted(command.RunId, command.Phase, command.AttemptId, options.Name, time.GetUtcNow(), command.Attempt),
-                    stop.Token);
+                    halt.Token);
             sync = new PhaseFolderSync(store, pointers, lease, command, folder,
                 m => log.LogWarning("Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m));
-            var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, lease, stop.Token);
-            var data = await lease.OutlastOutageAsync(c => DataAsync(command.Dataset, c), "opening the dataset", stop.Token);
+            var phaseOptions = await PrepareAsync(command, attemptFolder, folder, sync, lease, halt.Token);
+            var data = await lease.OutlastOutageAsync(c => DataAsync(command.Dataset, c), "opening the dataset", halt.Token);
             var meeting = command.Nodes > 1
                 ? new RankMeeting(store, BlobLayout.AttemptFolder(command.RunId, command.Phase, command.Attempt), options.RendezvousTimeout)
                 : null;
-            var result = await Task.Run(() => Train(command, phaseOptions, data, sync, lease, events, meeting, stop.Token), stop.Token);
+            var result = await Task.Run(() => Train(command, phaseOptions, data, sync, lease, events, meeting, stop.Token, job.Preempt.Token), halt.Token);
             if (!leader)
             {
                 await FollowAsync(command, stop.Token);
@@ -144,10 +150,11 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             log.LogInformation("Run {RunId} {Phase} attempt {Attempt} completed: top-1 {Acc1:F2}% in {Seconds:F1} s",
                 command.RunId, command.Phase, command.Attempt, eval.Acc1, clock.Elapsed.TotalSeconds);
         }
-        catch (OperationCanceledException) when (job.Preempted)
+        catch (OperationCanceledException stopped) when (job.Preempted)
         {
-            var reason = $"trainer '{options.Name}' was stopped (SIGTERM) during attempt {command.Attempt}; the steps since " +
-                (sync?.LastUploadedEpoch is { } epoch ? $"epoch {epoch}'s checkpoint" : "the phase's last checkpoint") + " are redone";
+            // Stopped by the preemption itself (at a step or an epoch boundary, or before training), not by the grace running out.
+            var graceful = stopped.CancellationToken == job.Preempt.Token || (stopped.CancellationToken == halt.Token && !stop.IsCancellationRequested);
+            var reason = PreemptionReason(command, sync, graceful);
             log.LogWarning("Run {RunId} {Phase}: preempted; {Reason}", command.RunId, command.Phase, reason);
             span?.SetTag(CloudAssemblyTelemetry.Reason, $"preempted: {reason}");
             using var grace = new CancellationTokenSource(options.ShutdownGrace);
@@ -176,6 +183,16 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
                 Directory.Delete(attemptFolder, recursive: true);
         }
     }
+
+    /// <summary>What a preemption costs the phase, as <see cref="PhasePreempted"/> tells it.</summary>
+    private string PreemptionReason(TrainPhase command, PhaseFolderSync? sync, bool graceful) =>
+        $"trainer '{options.Name}' was stopped (SIGTERM) during attempt {command.Attempt}; " + (graceful
+            ? sync?.UploadedWithin is { } within
+                ? $"it stopped after step {within.Step} of epoch {within.Epoch} and uploaded a checkpoint there: the phase resumes at step {within.Step + 1}, nothing is redone"
+                : sync?.LastUploadedEpoch is { } done
+                    ? $"it stopped at the end of epoch {done}, whose checkpoint is uploaded: nothing is redone"
+                    : "it stopped before training a step: nothing is redone"
+            : "the steps since " + (sync?.LastUploadedEpoch is { } epoch ? $"epoch {epoch}'s checkpoint" : "the phase's last checkpoint") + " are redone");
 
     /// <summary>Brings down the phase's own checkpoints and its inputs, and spells the phase as the seed's scripts would.</summary>
     private async Task<TrainOptions> PrepareAsync(TrainPhase command, string attemptFolder, string folder, PhaseFolderSync sync, AttemptLease lease,
@@ -218,7 +235,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
     }
 
     private PhaseResult Train(TrainPhase command, TrainOptions phase, Func<TrainOptions, TorchSharp.torch.Device, PhaseData> data,
-        PhaseFolderSync sync, AttemptLease lease, EventPump events, RankMeeting? meeting, CancellationToken ct)
+        PhaseFolderSync sync, AttemptLease lease, EventPump events, RankMeeting? meeting, CancellationToken ct, CancellationToken preemption)
     {
         long? lastProgress = null;
         var tags = new KeyValuePair<string, object?>("cloudassembly.run_id", command.RunId);
@@ -249,12 +266,15 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
                     events.Post(new PhaseProgress(command.RunId, command.Phase, command.AttemptId, c.Log.Epoch, c.Epochs, 0, 0,
                         c.Log.TrainLoss, c.Log.TestAcc1, c.Log.TrainImagesPerSecond, time.GetUtcNow()));
                     break;
+                case StepCheckpointSaved c:
+                    sync.UploadWithinEpochAsync(c.Epoch, c.Step, c.CheckpointPath, ct).GetAwaiter().GetResult();
+                    break;
                 case PhaseMessage m:
                     log.Log(m.IsWarning ? LogLevel.Warning : LogLevel.Information, "Run {RunId} {Phase}: {Message}", command.RunId, command.Phase, m.Text);
                     break;
             }
         }
-        return new PhaseRunner(phase, data, Observe, meeting: meeting).Run(ct);
+        return new PhaseRunner(phase, data, Observe, meeting: meeting).Run(ct, preemption);
     }
 
     /// <summary>

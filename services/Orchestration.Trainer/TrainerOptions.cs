@@ -11,8 +11,12 @@ public sealed record TrainerOptions
     public string Name { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
     public string Device { get; init; } = "cpu";
     public string? LibTorch { get; init; }
-    /// <summary>Each attempt works in its own sub-folder (named by its attempt id), removed when it ends.</summary>
-    public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "cloudassembly", "trainer");
+    /// <summary>
+    /// Each attempt works in its own sub-folder (named by its attempt id), removed when it ends. One trainer process per
+    /// folder: at start a trainer removes whatever a dead predecessor left there (<see cref="WorkFolderCleanup"/>), so
+    /// the default is this process's own.
+    /// </summary>
+    public string WorkFolder { get; init; } = Path.Combine(Path.GetTempPath(), "cloudassembly", "trainer", $"{Environment.ProcessId}");
     public int Slots { get; init; } = 1;
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 

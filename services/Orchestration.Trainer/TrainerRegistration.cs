@@ -20,6 +20,7 @@ public static class TrainerRegistration
             bus.Services.AddSingleton<TimeProvider>(new OffsetTimeProvider(options.ClockOffset));
         bus.Services.AddSingleton<TrainerSlots>();
         bus.Services.AddSingleton<PhaseWorker>();
+        bus.Services.AddHostedService<WorkFolderCleanup>();
         return bus.AddEndpoint(x =>
         {
             x.AddConsumer<TrainPhaseConsumer>();

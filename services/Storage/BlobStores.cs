@@ -4,6 +4,12 @@ namespace CloudAssembly.Storage;
 
 public static partial class BlobStores
 {
+    /// <summary>
+    /// The one environment variable naming the blob store when no <c>--store</c> is given: the CLI's commands and the
+    /// <c>azure://</c> data paths of training read it (the AppHost prints it; it keeps account keys off command lines).
+    /// </summary>
+    public const string ConnectionVariable = "CLOUDASSEMBLY_STORE";
+
     private static readonly string[] AzureKeys =
         ["UseDevelopmentStorage", "DefaultEndpointsProtocol", "AccountName", "BlobEndpoint", "SharedAccessSignature"];
 

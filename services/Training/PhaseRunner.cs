@@ -25,14 +25,24 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
 {
     public string Label => options.Phase == Phase.MT ? $"MT[{options.Idx}]" : options.Phase.ToString();
 
-    public PhaseResult Run(CancellationToken cancellation = default)
+    /// <summary>
+    /// Trains the phase. <paramref name="cancellation"/> stops it at once (what was checkpointed stays);
+    /// <paramref name="preemption"/> (SIGTERM) stops a single-rank phase after its next step with a checkpoint of that
+    /// step (<see cref="StepCheckpointSaved"/>), or at an epoch boundary whose checkpoint was just saved, and then throws
+    /// <see cref="OperationCanceledException"/> too. W ranks would have to agree on the step, so for them a preemption
+    /// is a cancellation.
+    /// </summary>
+    public PhaseResult Run(CancellationToken cancellation = default, CancellationToken preemption = default)
     {
+        using var either = options.WorldSize > 1 || options.Devices.Count > 1 ? CancellationTokenSource.CreateLinkedTokenSource(cancellation, preemption) : null;
+        if (either is not null)
+            (cancellation, preemption) = (either.Token, CancellationToken.None);
         if (collective is null && options.Devices.Count > 1)
             return LocalRanks.Run(options, data, observer, meeting, cancellation);
         using var group = collective is null ? Collectives.ForProcess(options, meeting, cancellation) : null;
         try
         {
-            return Run(collective ?? group!.Members[0], cancellation);
+            return Run(collective ?? group!.Members[0], cancellation, preemption);
         }
         catch
         {
@@ -41,7 +51,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         }
     }
 
-    private PhaseResult Run(ICollective ranks, CancellationToken cancellation)
+    private PhaseResult Run(ICollective ranks, CancellationToken cancellation, CancellationToken preemption)
     {
         if (ranks.WorldSize != options.WorldSize || ranks.Rank != options.Rank)
             throw new ArgumentException(
@@ -86,14 +96,19 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
 
         var startEpoch = options.StartEpoch;
         int? freshStart = startEpoch;
+        EpochPosition? resumeAt = null;
+        Tensor? resumeRandom = null;
         if (folder.LatestReadable(w => Say(w, warning: true)) is { } latest)
         {
             freshStart = null;
             PhaseCheckpoint.LoadAllStages(model, latest.Checkpoint, latest.Path);
             if (latest.Checkpoint["optimizer"] is System.Collections.IDictionary state)
                 optimizer.LoadStateDict(state, latest.Path);
-            startEpoch = latest.Epoch + 1;
-            Say($"Resumed from {latest.Path}: continuing at epoch {startEpoch} of {options.Epochs}.");
+            startEpoch = latest.StartEpoch;
+            // Inside an epoch, the drop-path generator goes on from where it stopped, not from the epoch's seed.
+            (resumeAt, resumeRandom) = (latest.Within, latest.Within is null ? null : latest.Checkpoint["rng_state"] as Tensor);
+            Say($"Resumed from {latest.Path}: continuing at epoch {startEpoch} of {options.Epochs}" +
+                (resumeAt is { } at ? $", after its step {at.Step}." : "."));
             if (CheckpointMetadata.From(latest.Checkpoint) is { EffectiveBatch: { } before, WorldSize: { } w } && before != options.EffectiveBatch)
                 Say($"{Label}: the effective batch changed from {before} ({w} ranks) to {options.EffectiveBatch} ({ranks.WorldSize} ranks); " +
                     $"the lr follows the new one ({baseLr:G4}).", warning: true);
@@ -121,11 +136,27 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         var epochsTrained = 0;
         for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
+            // Preempted while the last epoch was evaluated and saved: its checkpoint is where the next attempt starts.
+            if (epoch > startEpoch && preemption.IsCancellationRequested)
+                throw new OperationCanceledException(preemption);
             // Each epoch draws drop-path masks from its own seed, so a resumed run draws what an uninterrupted one would.
             // Every rank draws its own masks (official: seed + rank), so W ranks are not W copies of one rank's noise.
             dropPathRandom.manual_seed((options.Seed + ranks.Rank) * 100_003L + epoch);
+            var from = epoch == startEpoch ? resumeAt : null;
+            if (from is not null && resumeRandom is not null)
+                dropPathRandom.set_state(resumeRandom);
             optimizer.LearningRate = schedule.LrForEpoch(epoch, freshStart);
-            var (rankLoss, rankImages, seconds) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report, cancellation);
+            var (rankLoss, rankImages, seconds, stoppedAt) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report,
+                cancellation, from, preemption);
+            if (stoppedAt is { } position)
+            {
+                var path = folder.SaveStep(PhaseCheckpoint.BuildWithinEpoch(model, optimizer, schedule, epoch, position, metadata, dropPathRandom),
+                    epoch, position.Step);
+                Say($"{Label}: preempted after step {position.Step} of epoch {epoch}; saved {path} to resume from there.");
+                Report(new StepCheckpointSaved(Label, epoch, position.Step,
+                    EpochTrainer.StepsPerEpoch(phaseData.Train, phaseData.Train.Dataset.Count, options), path));
+                throw new OperationCanceledException(preemption);
+            }
             DataParallel.CheckReplicas(optimizer.FlatParameters, ranks, Label, epoch);
             var loss = DataParallel.MeanOverRanks(rankLoss, ranks, device);
             if (!leader)

@@ -61,6 +61,11 @@ public sealed class ResourceTests
         Assert.Equal("work", Volume(Manifests.Env(container, "Trainer__WorkFolder")!));
         Assert.Equal("tmp", Volume("/tmp"));
         Assert.Equal("Memory", trainer.Spec.Template.Spec.Volumes.Single(v => v.Name == Volume("/dev/shm")).EmptyDir.Medium);
+
+        // The cache evicts to stay within its bound; a bound at or above the volume's sizeLimit would get the pod evicted instead.
+        var bound = Bytes(new ResourceQuantity(Manifests.Env(container, "CLOUDASSEMBLY_CACHE_MAX_BYTES")!));
+        var sizeLimit = Bytes(trainer.Spec.Template.Spec.Volumes.Single(v => v.Name == "cache").EmptyDir.SizeLimit);
+        Assert.True(bound < sizeLimit, $"{overlay}: the shard cache's bound {bound} is not below its volume's sizeLimit {sizeLimit}.");
     }
 
     private static long Bytes(ResourceQuantity quantity) => (long)quantity.ToDecimal();

@@ -50,6 +50,14 @@ public class FaultTests(ITestOutputHelper output)
         var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => EpochLog.FromJson(l)!.Epoch).ToList();
         Assert.Equal([0, 1, 2], epochs);
+
+        // The killed trainer's attempt folder outlived it; started again under its name (a container restarted in its
+        // pod), the trainer removes it before it takes any work.
+        var killed = startedOn[victimPhase + ".killed"];
+        var workFolder = cluster.WorkFolder(killed);
+        Assert.NotEmpty(Directory.EnumerateFileSystemEntries(workFolder));
+        await cluster.StartServiceAsync("Trainer", killed);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(workFolder));
     }
 
     [Fact]

@@ -75,6 +75,9 @@ public sealed class ServiceCluster : IAsyncDisposable
         return process;
     }
 
+    /// <summary>The work folder of the trainer called <paramref name="name"/>.</summary>
+    public string WorkFolder(string name) => Path.Combine(Path.GetTempPath(), "cloudassembly-tests", Blobs.Name, name);
+
     public ServiceProcess Process(string name) => processes.Last(p => p.Name == name && !p.HasExited);
 
     public string Logs => string.Join("\n", processes.Select(p => $"===== {p.Name} =====\n{p.Log}"));
@@ -93,7 +96,7 @@ public sealed class ServiceCluster : IAsyncDisposable
         ["DataPrep__Name"] = name,
         ["DataPrep__HeartbeatInterval"] = "00:00:02",
         ["Trainer__ProgressInterval"] = "00:00:01",
-        ["Trainer__WorkFolder"] = Path.Combine(Path.GetTempPath(), "cloudassembly-tests", Blobs.Name, name),
+        ["Trainer__WorkFolder"] = WorkFolder(name),
         ["Assembler__WatchdogInterval"] = "00:00:02",
         ["Assembler__LeaseTimeout"] = "00:00:10",
         ["Assembler__StorageGrace"] = "00:00:30",

@@ -50,6 +50,69 @@ public class ResumeTests
             Assert.True(t.eq(b[name]).all().item<bool>(), $"{name} differs between the resumed and the uninterrupted run");
     }
 
+    /// <summary>
+    /// Preempted before it starts, a phase takes one step and stops with a checkpoint of it; so a run (2 micro-batches
+    /// per step, 8 steps per epoch) stopped twice in
+    /// epoch 0 (after steps 1 and 2), once at the end of epoch 0 and once after step 1 of epoch 1 ends where an
+    /// uninterrupted run ends, bit for bit, with the same train losses in log.txt, and each resume trains only the
+    /// steps not yet taken.
+    /// </summary>
+    [Fact]
+    public void A_phase_preempted_inside_an_epoch_resumes_at_its_next_step_and_matches_the_uninterrupted_run_bitwise()
+    {
+        // Two accumulated micro-batches per step: a stop comes only at a step's end, and a resume skips whole steps.
+        static TrainOptions Accumulating(string folder) => FashionMnist.Phase(folder, epochs: 2) with { BatchSize = 32, UpdateFreq = 2 };
+        var uninterrupted = PhaseFixtures.TempFolder();
+        new PhaseRunner(Accumulating(uninterrupted), PhaseDataFactory.Create).Run();
+
+        var interrupted = PhaseFixtures.TempFolder();
+        var options = Accumulating(interrupted);
+        var saved = new List<StepCheckpointSaved>();
+        void Preempted(Func<CancellationTokenSource, Action<PhaseEvent>> observe, bool before)
+        {
+            using var preempt = new CancellationTokenSource();
+            if (before)
+                preempt.Cancel();
+            var observer = observe(preempt);
+            Assert.ThrowsAny<OperationCanceledException>(() => new PhaseRunner(options, PhaseDataFactory.Create, e =>
+            {
+                if (e is StepCheckpointSaved s)
+                    saved.Add(s);
+                observer(e);
+            }).Run(default, preempt.Token));
+        }
+        Preempted(_ => _ => { }, before: true);
+        Preempted(_ => _ => { }, before: true);
+        Assert.Equal(["checkpoint-0-step2.pth"], Directory.GetFiles(interrupted, "*.pth").Select(Path.GetFileName));
+        Preempted(p => e => { if (e is EpochCompleted { Log.Epoch: 0 }) p.Cancel(); }, before: false);
+        Assert.Equal(["checkpoint-0.pth"], Directory.GetFiles(interrupted, "*.pth").Select(Path.GetFileName));
+        Preempted(_ => _ => { }, before: true);
+        Assert.Equal([(0, 1, 8), (0, 2, 8), (1, 1, 8)], saved.Select(s => (s.Epoch, s.Step, s.Steps)));
+
+        var messages = new List<string>();
+        var progress = new List<StepProgress>();
+        new PhaseRunner(options, PhaseDataFactory.Create, e =>
+        {
+            if (e is PhaseMessage m)
+                messages.Add(m.Text);
+            if (e is StepProgress p)
+                progress.Add(p);
+        }).Run();
+        Assert.Contains(messages, m => m.Contains("checkpoint-1-step1.pth: continuing at epoch 1 of 2, after its step 1."));
+        Assert.NotEmpty(progress);
+        Assert.All(progress, p => Assert.True(p.Epoch == 1 && p.Step > 1, $"the resumed run trained epoch {p.Epoch} step {p.Step} again"));
+
+        var a = FinalState(uninterrupted);
+        var b = FinalState(interrupted);
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var (name, t) in a)
+            Assert.True(t.eq(b[name]).all().item<bool>(), $"{name} differs between the preempted and the uninterrupted run");
+        Assert.Equal(TrainLosses(uninterrupted), TrainLosses(interrupted));
+    }
+
+    private static List<double> TrainLosses(string folder) =>
+        [.. File.ReadAllLines(Path.Combine(folder, "log.txt")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("train_loss").GetDouble())];
+
     [Fact]
     public void A_truncated_latest_checkpoint_is_skipped_with_a_warning_and_training_resumes_from_the_one_before()
     {
@@ -86,7 +149,7 @@ public class ResumeTests
                 Path.Combine(folder, $"checkpoint-{epoch}.pth"));
         var directory = new CheckpointDirectory(folder);
         Assert.Equal([100, 99, 10, 9], directory.EpochCheckpoints().Select(c => c.Epoch));
-        Assert.Equal(100, directory.LatestReadable(_ => { })!.Value.Epoch);
+        Assert.Equal(101, directory.LatestReadable(_ => { })!.Value.StartEpoch);
     }
 
     [Fact]

@@ -16,17 +16,6 @@ public static class DatasetCommand
         Inspect(),
     };
 
-    private static Option<string?> Store() => new("--store")
-    {
-        Description = $"A folder (or file:///abs/path), UseDevelopmentStorage=true (Azurite) or an Azure Storage connection string; default ${DatasetLocation.ConnectionVariable}.",
-    };
-
-    private static Option<string> Container() => new("--container")
-    {
-        Description = "Blob container (a sub-folder in a folder store).",
-        DefaultValueFactory = _ => DatasetLocation.DefaultContainer,
-    };
-
     private static Option<string> Name() => new("--name") { Description = "Dataset name (lowercase letters, digits, '.', '_', '-').", Required = true };
 
     private static Command Build()
@@ -35,8 +24,8 @@ public static class DatasetCommand
         var kind = new Option<string>("--kind") { Description = "auto, FOLDER, FMNIST or MNIST (IDX files need FMNIST or MNIST).", DefaultValueFactory = _ => "auto" };
         var name = Name();
         var version = new Option<string>("--version") { Description = "Dataset version; a committed version never changes.", DefaultValueFactory = _ => "v1" };
-        var store = Store();
-        var container = Container();
+        var store = StoreOptions.Store;
+        var container = StoreOptions.Container;
         var shardSize = new Option<int>("--shard-size") { Description = "Target shard size in MiB.", DefaultValueFactory = _ => 128 };
         var resize = new Option<int?>("--resize") { Description = "Pre-resize so the shorter side is at most this many pixels, re-encoding as JPEG." };
         var quality = new Option<int>("--quality") { Description = "JPEG quality of pre-resized images.", DefaultValueFactory = _ => 90 };
@@ -61,7 +50,7 @@ public static class DatasetCommand
             var line = new BuildLine();
             var report = DatasetBuilder.BuildAsync(dataSource, blobs, datasetName, datasetVersion, options, line, cancellation).GetAwaiter().GetResult();
             line.Close();
-            Print(report, Connection(parse.GetValue(store)), parse.GetValue(container)!);
+            Print(report, StoreOptions.Resolve(parse.GetValue(store)), parse.GetValue(container)!);
             return 0;
         }));
         return command;
@@ -71,8 +60,8 @@ public static class DatasetCommand
     {
         var name = Name();
         var version = new Option<string>("--version") { Description = "Dataset version.", Required = true };
-        var store = Store();
-        var container = Container();
+        var store = StoreOptions.Store;
+        var container = StoreOptions.Container;
         var verify = new Option<bool>("--verify") { Description = "Download every shard and check its sha256 against the index." };
         var command = new Command("inspect", "Print a dataset version's index; --verify checks every shard's sha256.")
         {
@@ -113,7 +102,7 @@ public static class DatasetCommand
     {
         try
         {
-            return body(BlobStores.Open(Connection(store), container), cancellation);
+            return body(BlobStores.Open(StoreOptions.Resolve(store), container), cancellation);
         }
         catch (BlobStoreException e)
         {
@@ -121,10 +110,6 @@ public static class DatasetCommand
             return CommandErrors.UserError;
         }
     });
-
-    private static string Connection(string? store) =>
-        store ?? Environment.GetEnvironmentVariable(DatasetLocation.ConnectionVariable)
-        ?? throw new ArgumentException($"Say where the blobs are: --store FOLDER, --store UseDevelopmentStorage=true, or set {DatasetLocation.ConnectionVariable}.");
 
     private static void Print(BuildReport report, string connection, string container)
     {

@@ -14,8 +14,7 @@ public static class LoaderBenchCommand
 {
     public static Command Create()
     {
-        var store = new Option<string?>("--store") { Description = $"Folder, UseDevelopmentStorage=true or a connection string; default ${DatasetLocation.ConnectionVariable}." };
-        var container = new Option<string>("--container") { Description = "Blob container.", DefaultValueFactory = _ => DatasetLocation.DefaultContainer };
+        var (store, container) = (StoreOptions.Store, StoreOptions.Container);
         var name = new Option<string>("--name") { Description = "Dataset name.", Required = true };
         var version = new Option<string>("--version") { Description = "Dataset version.", DefaultValueFactory = _ => "v1" };
         var split = new Option<string>("--split") { Description = "Split to read.", DefaultValueFactory = _ => "train" };
@@ -23,20 +22,19 @@ public static class LoaderBenchCommand
         var repeats = new Option<int>("--repeats") { Description = "1: every image decoded for each output (as a plain loader); 3: repeated augmentation, the copies sharing one decode.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch_size") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
         var inputSize = new Option<int>("--input-size") { Description = "Crop size of the training transform.", DefaultValueFactory = _ => 224 };
-        var cache = new Option<string?>("--cache") { Description = $"Local shard cache (default ${ShardCache.FolderVariable} or ~/.cache/cloudassembly)." };
+        var cache = new Option<string?>("--cache") { Description = $"Local shard cache (default ${ShardCache.FolderVariable} or ~/.cache/cloudassembly; bounded by ${CacheBound.Variable})." };
         var command = new Command("loader", "Images/s of the sharded loader with the full DeiT train augmentation, for 1, 2, ... decode threads.")
         {
             store, container, name, version, split, threads, repeats, batch, inputSize, cache,
         };
         command.SetAction(parse => CommandErrors.Run(cancellation =>
         {
-            var connection = parse.GetValue(store) ?? Environment.GetEnvironmentVariable(DatasetLocation.ConnectionVariable)
-                ?? throw new ArgumentException($"Say where the blobs are: --store FOLDER or set {DatasetLocation.ConnectionVariable}.");
+            var connection = StoreOptions.Resolve(parse.GetValue(store));
             ShardedDataset dataset;
             try
             {
                 dataset = ShardedDataset.OpenAsync(BlobStores.Open(connection, parse.GetValue(container)!), parse.GetValue(name)!, parse.GetValue(version)!,
-                    new ShardCache(parse.GetValue(cache) ?? ShardCache.DefaultFolder), cancellation).GetAwaiter().GetResult();
+                    ShardCache.FromEnvironment(parse.GetValue(cache)), cancellation).GetAwaiter().GetResult();
             }
             catch (BlobStoreException e)
             {

@@ -17,7 +17,7 @@ public static class RunCommand
     public static Command Create()
     {
         var spec = new Option<FileInfo?>("--spec") { Description = "A run spec as JSON (RunSpec); the Fashion-MNIST demo when omitted." };
-        var store = new Option<string>("--store", "--output_dir") { Description = "Folder used as blob storage: blobs go to <store>/cloudassembly/ (runs/<id>/PT, MT_i, FT, ...; datasets/).", DefaultValueFactory = _ => "." };
+        var store = StoreOptions.RunStore;
         var runId = new Option<string>("--run-id") { Description = "The run's id; the same id again resumes (or reports) that run.", DefaultValueFactory = _ => "fmnist-demo" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var libtorch = new Option<string?>("--libtorch") { Description = "Folder with CUDA libtorch (an installed PyTorch's torch/lib)." };
@@ -30,8 +30,18 @@ public static class RunCommand
         };
         command.SetAction(parse =>
         {
-            var folder = parse.GetValue(store)!;
-            var blobs = Path.Combine(Path.GetFullPath(folder), new BlobLocation(folder).Container);
+            var location = new BlobLocation(StoreOptions.Resolve(parse.GetValue(store), fallback: "."));
+            string blobs;
+            try
+            {
+                blobs = location.Folder is { } folder ? Path.Combine(Path.GetFullPath(folder), location.Container) : location.Open().Location;
+            }
+            catch (ArgumentException e)
+            {
+                // Before CommandErrors takes over: the interruption message below names where the blobs are.
+                Console.Error.WriteLine($"error: {e.Message}");
+                return CommandErrors.UserError;
+            }
             var stopped = new Interruption($"stopped: every phase keeps its last epoch checkpoint in {blobs}; run the same command again to resume.",
                 TimeSpan.FromSeconds(5));
             return CommandErrors.Run(async cancellation =>
@@ -48,11 +58,11 @@ public static class RunCommand
                 Console.WriteLine($"Deep Model Assembling run '{id}': {run.Model}, {run.NumModules} modules [{string.Join(' ', run.Depths)}], " +
                     $"meta [{string.Join(' ', run.MetaDepths)}], {run.DataSet} from {run.DataPath}; blobs in {blobs}");
                 var outcome = await RunProgressDisplay.ShowAsync(onEvent =>
-                    EmbeddedRun.RunAsync(run, id, folder, parse.GetValue(device)!, parse.GetValue(libtorch), onEvent, cancellation));
+                    EmbeddedRun.RunAsync(run, id, location, parse.GetValue(device)!, parse.GetValue(libtorch), onEvent, cancellation));
                 if (outcome is not RunCompleted completed)
                     return CommandErrors.UserError;
                 RunReport.Print(completed, Console.Out, run);
-                var finalModel = (await new RunStore(new BlobLocation(folder).Open()).TryGetAsync(id, cancellation))?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
+                var finalModel = (await new RunStore(location.Open()).TryGetAsync(id, cancellation))?.Run.Phase(PhaseKey.Finetune).Checkpoint!;
                 Console.WriteLine($"final model: {Path.Combine(blobs, finalModel)}");
                 if (completed.Report is { } report)
                     Console.WriteLine($"report: {Path.Combine(blobs, report)}");

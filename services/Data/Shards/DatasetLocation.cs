@@ -8,13 +8,14 @@ namespace CloudAssembly.Data.Shards;
 /// <item><c>/abs/folder#name/version</c> or <c>file:///abs/folder#name/version</c>: a folder store, the same folder
 /// <c>dataset build --store</c> took (blobs under <c>{folder}/{container}</c>);</item>
 /// <item><c>azure://container#name/version</c>: Azure Blob Storage (Azurite locally) with the connection string from
-/// <c>BLOB_CONNECTION</c>, which keeps account keys out of command lines and logs.</item>
+/// <c>CLOUDASSEMBLY_STORE</c> (<see cref="BlobStores.ConnectionVariable"/>), which keeps account keys out of command
+/// lines and logs.</item>
 /// </list>
 /// A folder form may end in <c>?container=NAME</c>; the container is <c>cloudassembly</c> otherwise.
 /// </summary>
 public sealed record DatasetLocation(string Connection, string Container, string Name, string Version)
 {
-    public const string ConnectionVariable = "BLOB_CONNECTION";
+    public const string ConnectionVariable = BlobStores.ConnectionVariable;
     public const string DefaultContainer = "cloudassembly";
 
     private const string AzureScheme = "azure://";
@@ -47,7 +48,7 @@ public sealed record DatasetLocation(string Connection, string Container, string
             : new DatasetLocation(where[..query], where[(query + ContainerQuery.Length)..], parts[0], parts[1]);
     }
 
-    /// <summary>The data path for a version in a folder store (<paramref name="folder"/> as given to <c>--store</c>) or, with null, in Azure through BLOB_CONNECTION.</summary>
+    /// <summary>The data path for a version in a folder store (<paramref name="folder"/> as given to <c>--store</c>) or, with null, in Azure through CLOUDASSEMBLY_STORE.</summary>
     public static string Format(string? folder, string container, string name, string version)
     {
         DatasetLayout.Validate(name, version);

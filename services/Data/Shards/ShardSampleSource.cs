@@ -113,31 +113,70 @@ public sealed class ShardSampleSource : ISampleSource
             yield return sample;
     }
 
+    /// <summary>
+    /// Shards stay held in the cache while the shuffle buffer is likely to still hold their samples: the current one,
+    /// the one downloading, and as many before them as the buffer spans. A sample that outlives its shard's hold and
+    /// finds it evicted fetches it again (<see cref="DecodeAgain"/>), so a dataset larger than the cache streams through
+    /// it, and every epoch's bytes stay the same.
+    /// </summary>
     private IEnumerable<RawSample> InShardOrder(int epoch, CancellationToken cancellation)
     {
         var order = ShardOrder(epoch);
+        var held = new Queue<CachedShard>();
         var next = order.Count > 0 ? Fetch(order[0], cancellation) : null;
-        for (var i = 0; i < order.Count; i++)
+        try
         {
-            var s = order[i];
-            var path = next!.GetAwaiter().GetResult();
-            next = i + 1 < order.Count ? Fetch(order[i + 1], cancellation) : null;
-            var shard = shards[s];
-            var blob = index.BlobOf(shard);
-            var members = ShardReader.Read(path, blob, index.Classes.Count);
-            if (members.Count != shard.Samples)
-                throw new InvalidDataException($"Shard '{blob}' holds {members.Count} samples but its index.json says {shard.Samples}.");
-            for (var k = 0; k < members.Count && firstSample[s] + k < Count; k++)
+            for (var i = 0; i < order.Count; i++)
             {
-                cancellation.ThrowIfCancellationRequested();
-                var member = members[k];
-                yield return new RawSample(firstSample[s] + k, member.Label,
-                    channels => Decode(path, member, $"{blob}#{member.Key}.{member.Extension}", channels));
+                var s = order[i];
+                var shardFile = next!.GetAwaiter().GetResult();
+                held.Enqueue(shardFile);
+                while (held.Count > HeldShards)
+                    held.Dequeue().Dispose();
+                next = i + 1 < order.Count ? Fetch(order[i + 1], cancellation) : null;
+                var path = shardFile.Path;
+                var shard = shards[s];
+                var blob = index.BlobOf(shard);
+                var members = ShardReader.Read(path, blob, index.Classes.Count);
+                if (members.Count != shard.Samples)
+                    throw new InvalidDataException($"Shard '{blob}' holds {members.Count} samples but its index.json says {shard.Samples}.");
+                for (var k = 0; k < members.Count && firstSample[s] + k < Count; k++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var member = members[k];
+                    yield return new RawSample(firstSample[s] + k, member.Label,
+                        channels => DecodeAgain(s, path, member, $"{blob}#{member.Key}.{member.Extension}", channels));
+                }
             }
+        }
+        finally
+        {
+            foreach (var shardFile in held)
+                shardFile.Dispose();
+            // A download still under way when the epoch stops early is released once it lands.
+            next?.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
     }
 
-    private Task<string> Fetch(int shard, CancellationToken cancellation) =>
+    /// <summary>Shards held behind the one being read: enough, at the split's average shard, to cover the shuffle buffer, whose samples come from the latest shards.</summary>
+    private int HeldShards => options.Shuffle ? 1 + (int)Math.Ceiling(options.ShuffleBuffer * (double)shards.Count / Math.Max(1, shards.Sum(s => s.Samples))) : 1;
+
+    /// <summary>Decodes a sample; when its shard was evicted after this source let it go, the shard is fetched again first.</summary>
+    private RgbImage DecodeAgain(int shard, string path, ShardMember member, string name, int channels)
+    {
+        try
+        {
+            return Decode(path, member, name, channels);
+        }
+        catch (IOException)
+        {
+            // Gone, or being evicted at this moment (the evictor's exclusive lock refuses this open).
+            using var again = Fetch(shard, CancellationToken.None).GetAwaiter().GetResult();
+            return Decode(again.Path, member, name, channels);
+        }
+    }
+
+    private Task<CachedShard> Fetch(int shard, CancellationToken cancellation) =>
         Task.Run(() => cache.GetAsync(store, index.BlobOf(shards[shard]), shards[shard], cancellation), cancellation);
 
     private static RgbImage Decode(string path, ShardMember member, string name, int channels)

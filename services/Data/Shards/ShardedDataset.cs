@@ -15,7 +15,7 @@ public sealed class ShardedDataset(IBlobStore store, DatasetIndex index, ShardCa
 
     public static async Task<ShardedDataset> OpenAsync(IBlobStore store, string name, string version, ShardCache? cache = null,
         CancellationToken cancellationToken = default) =>
-        new(store, await DatasetIndex.LoadAsync(store, name, version, cancellationToken), cache ?? new ShardCache(ShardCache.DefaultFolder));
+        new(store, await DatasetIndex.LoadAsync(store, name, version, cancellationToken), cache ?? ShardCache.FromEnvironment());
 
     /// <summary>Opens the version a SHARDS <c>--data-path</c> names (see <see cref="DatasetLocation"/>).</summary>
     public static ShardedDataset Open(string dataPath, ShardCache? cache = null)

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.IO.Compression;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Model.Checkpoints;
@@ -8,7 +7,9 @@ namespace CloudAssembly.Model.Checkpoints;
 /// <summary>
 /// Reads a <c>torch.save</c> file (the official checkpoints, or ours) into plain .NET values: dictionaries become
 /// <see cref="Hashtable"/>, lists <see cref="ArrayList"/>-like <see cref="IList"/>, tensors CPU tensors.
-/// A file that is not a complete PyTorch checkpoint gives one <see cref="InvalidDataException"/> naming it.
+/// A file that is not a complete PyTorch checkpoint, or declares more than <see cref="CheckpointLimits"/> allow or
+/// tensors outside their storages, gives one <see cref="InvalidDataException"/> naming it and the entry, before
+/// anything of a declared size is allocated.
 /// </summary>
 public static class TorchLoadReader
 {
@@ -20,18 +21,13 @@ public static class TorchLoadReader
         return Read(stream, path);
     }
 
-    /// <summary>At most this many archive entries (a checkpoint has one per tensor storage, plus a few).</summary>
-    public const int MaxEntries = 200_000;
-
-    /// <summary>At most this large a pickle (the structure alone; tensor bytes live in their own entries).</summary>
-    public const long MaxPickleBytes = 256L << 20;
-
     public static Hashtable Read(Stream stream, string name)
     {
         try
         {
-            CheckArchive(stream);
-            return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            CheckArchive(zip, stream.Length);
+            return CheckpointUnpickler.Load(zip);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or InvalidCastException
                                       or NotImplementedException or ArgumentException or KeyNotFoundException
@@ -48,26 +44,21 @@ public static class TorchLoadReader
     /// entry (whose size cannot be known before it is inflated) is refused, as are more entries, a larger pickle, or
     /// more bytes in all than the file holds.
     /// </summary>
-    private static void CheckArchive(Stream stream)
+    private static void CheckArchive(ZipArchive zip, long fileBytes)
     {
-        var start = stream.Position;
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true))
+        if (zip.Entries.Count > CheckpointLimits.MaxEntries)
+            throw new InvalidDataException($"it has {zip.Entries.Count} entries, more than the {CheckpointLimits.MaxEntries} a checkpoint may have");
+        long total = 0;
+        foreach (var entry in zip.Entries)
         {
-            if (zip.Entries.Count > MaxEntries)
-                throw new InvalidDataException($"it has {zip.Entries.Count} entries, more than the {MaxEntries} a checkpoint may have");
-            long total = 0;
-            foreach (var entry in zip.Entries)
-            {
-                if (entry.CompressedLength != entry.Length)
-                    throw new InvalidDataException($"entry '{entry.FullName}' is compressed, which torch.save never does and which cannot be bounded before inflating it");
-                if (entry.FullName.EndsWith("data.pkl", StringComparison.Ordinal) && entry.Length > MaxPickleBytes)
-                    throw new InvalidDataException($"its pickle is {entry.Length} bytes, more than {MaxPickleBytes}");
-                total += entry.Length;
-            }
-            if (total > stream.Length - start)
-                throw new InvalidDataException($"its entries claim {total} bytes but the file holds {stream.Length - start}");
+            if (entry.CompressedLength != entry.Length)
+                throw new InvalidDataException($"entry '{entry.FullName}' is compressed, which torch.save never does and which cannot be bounded before inflating it");
+            if (entry.Name == "data.pkl" && entry.Length > CheckpointLimits.MaxPickleBytes)
+                throw new InvalidDataException($"its pickle '{entry.FullName}' is {entry.Length} bytes, more than {CheckpointLimits.MaxPickleBytes}");
+            total += entry.Length;
         }
-        stream.Position = start;
+        if (total > fileBytes)
+            throw new InvalidDataException($"its entries claim {total} bytes but the file holds {fileBytes}");
     }
 
     /// <summary>A state dict (string keys, tensor values) from a value read out of a checkpoint.</summary>

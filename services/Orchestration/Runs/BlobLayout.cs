@@ -30,6 +30,9 @@ public static class BlobLayout
     public static string Checkpoint(string runId, string phase, int attempt, int epoch) =>
         $"{AttemptFolder(runId, phase, attempt)}checkpoint-{epoch}.pth";
 
+    public static string StepCheckpoint(string runId, string phase, int attempt, int epoch, int step) =>
+        $"{AttemptFolder(runId, phase, attempt)}checkpoint-{epoch}-step{step}.pth";
+
     public static string Finished(string runId, string phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}finished_checkpoint.pth";
 
     public static string Log(string runId, string phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}log.txt";

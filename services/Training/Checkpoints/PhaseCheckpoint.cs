@@ -1,6 +1,7 @@
 using System.Collections;
 using CloudAssembly.Model;
 using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.Training.Engine;
 using CloudAssembly.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,6 +45,46 @@ public static class PhaseCheckpoint
             ["rng_state"] = random?.get_state() ?? torch.random.get_rng_state(),
             [CheckpointMetadata.Key] = metadata.ToPickle(),
         };
+    }
+
+    /// <summary>
+    /// A checkpoint taken inside epoch <paramref name="epoch"/> after <see cref="EpochPosition.Step"/> steps (a
+    /// preemption): the official keys as of the last finished epoch (<c>epoch</c> = <paramref name="epoch"/> − 1, so
+    /// main.py's resume, were it to read the file, would redo this epoch rather than skip its rest), the weights,
+    /// optimizer state and drop-path generator as they are now, and where in the epoch it stopped: <c>resume_epoch</c>,
+    /// <c>resume_step</c> and the epoch's running train-loss sum, micro-batches, images and seconds.
+    /// </summary>
+    public static Dictionary<string, object?> BuildWithinEpoch(VisionTransformer model, FlatAdamW optimizer, CosineSchedule schedule,
+        int epoch, EpochPosition position, CheckpointMetadata metadata, Generator random)
+    {
+        var checkpoint = Build(model, optimizer, schedule, epoch - 1, metadata, random);
+        checkpoint[ResumeEpochKey] = epoch;
+        checkpoint[ResumeStepKey] = position.Step;
+        checkpoint["train_loss_sum"] = position.LossSum;
+        checkpoint["train_micro_batches"] = position.MicroBatches;
+        checkpoint["train_images"] = position.Images;
+        checkpoint["train_seconds"] = position.Seconds;
+        return checkpoint;
+    }
+
+    private const string ResumeEpochKey = "resume_epoch";
+    private const string ResumeStepKey = "resume_step";
+
+    /// <summary>The epoch and position a checkpoint taken inside an epoch resumes at, or null for an epoch checkpoint.</summary>
+    public static (int Epoch, EpochPosition Position)? WithinEpoch(Hashtable checkpoint, string source)
+    {
+        if (checkpoint[ResumeStepKey] is null)
+            return null;
+        try
+        {
+            return (Convert.ToInt32(checkpoint[ResumeEpochKey]), new EpochPosition(Convert.ToInt32(checkpoint[ResumeStepKey]),
+                Convert.ToDouble(checkpoint["train_loss_sum"]), Convert.ToInt32(checkpoint["train_micro_batches"]),
+                Convert.ToInt64(checkpoint["train_images"]), Convert.ToDouble(checkpoint["train_seconds"])));
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"Checkpoint '{source}' was taken inside an epoch but does not say where: {e.Message}", e);
+        }
     }
 
     /// <summary>

@@ -35,9 +35,16 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
     public static int StepsPerEpoch(int microBatches, int datasetCount, TrainOptions options) =>
         Math.Min(microBatches / options.UpdateFreq, datasetCount / options.EffectiveBatch);
 
-    public (double Loss, long Images, double Seconds) Train(BatchLoader loader, int datasetCount, int epoch,
-        Action<PhaseEvent> report, CancellationToken cancellation)
+    /// <summary>
+    /// Trains epoch <paramref name="epoch"/> from <paramref name="from"/> (its start unless resumed mid-epoch: the
+    /// loader skips the batches of the steps already taken). Once <paramref name="preemption"/> is requested, a
+    /// single-rank phase stops after the step under way and returns where it stopped; W ranks, which would have to
+    /// agree on that step, stop at once through <paramref name="cancellation"/> instead.
+    /// </summary>
+    public (double Loss, long Images, double Seconds, EpochPosition? StoppedAt) Train(BatchLoader loader, int datasetCount, int epoch,
+        Action<PhaseEvent> report, CancellationToken cancellation, EpochPosition? from = null, CancellationToken preemption = default)
     {
+        from ??= EpochPosition.Start;
         model.train();
         optimizer.ZeroGrad();
         var steps = StepsPerEpoch(loader, datasetCount, options);
@@ -46,12 +53,12 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
                 $"The training set ({datasetCount} samples) is smaller than one effective batch ({options.EffectiveBatch}); lower --batch_size or --update_freq.");
         var microBatches = steps * options.UpdateFreq;
         var onGpu = model.parameters().First().device_type != DeviceType.CPU;
-        using var lossSum = zeros(1, dtype: ScalarType.Float64, device: model.parameters().First().device);
+        using var lossSum = full(1, from.LossSum, dtype: ScalarType.Float64, device: model.parameters().First().device);
         var clock = Stopwatch.StartNew();
         var lastReport = 0.0;
-        long images = 0;
-        var seen = 0;
-        foreach (var batch in loader.Epoch(epoch, cancellation))
+        var images = from.Images;
+        var seen = from.MicroBatches;
+        foreach (var batch in loader.Epoch(epoch, cancellation, firstBatch: from.Step * options.UpdateFreq))
         {
             using var b = batch;
             if (b.Index >= microBatches)
@@ -74,6 +81,9 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             }
             images += b.Size;
             seen++;
+            if (ranks.WorldSize == 1 && preemption.IsCancellationRequested && seen % options.UpdateFreq == 0 && seen < microBatches)
+                return (lossSum.item<double>() / seen, images, from.Seconds + clock.Elapsed.TotalSeconds,
+                    new EpochPosition(seen / options.UpdateFreq, lossSum.item<double>(), seen, images, from.Seconds + clock.Elapsed.TotalSeconds));
             if (!onGpu || seen % GpuLossCheckInterval == 0 || seen == microBatches)
                 CheckFinite(lossSum, seen, epoch);
             var elapsed = clock.Elapsed.TotalSeconds;
@@ -81,11 +91,11 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             {
                 lastReport = elapsed;
                 report(new StepProgress(phase, epoch, options.Epochs, seen / options.UpdateFreq, steps,
-                    lossSum.item<double>() / seen, optimizer.LearningRate, images * ranks.WorldSize / Math.Max(elapsed, 1e-9)));
+                    lossSum.item<double>() / seen, optimizer.LearningRate, (images - from.Images) * ranks.WorldSize / Math.Max(elapsed, 1e-9)));
             }
         }
         CheckFinite(lossSum, seen, epoch);
-        return (lossSum.item<double>() / Math.Max(seen, 1), images, clock.Elapsed.TotalSeconds);
+        return (lossSum.item<double>() / Math.Max(seen, 1), images, from.Seconds + clock.Elapsed.TotalSeconds, null);
     }
 
     private void CheckFinite(Tensor lossSum, int seen, int epoch)

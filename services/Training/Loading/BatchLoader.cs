@@ -33,7 +33,12 @@ public sealed class BatchLoader(ISampleSource source, ISampleTransform transform
 
     public int BatchesPerEpoch => options.BatchesPer(source.EpochLength);
 
-    public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellation = default)
+    /// <summary>
+    /// The epoch's batches from <paramref name="firstBatch"/> on: the earlier ones are cut from the same sample order
+    /// but never decoded, and every sample's randomness depends on its position only, so a resumed epoch gives the same
+    /// bytes as the rest of an uninterrupted one.
+    /// </summary>
+    public IEnumerable<Batch> Epoch(int epoch, CancellationToken cancellation = default, int firstBatch = 0)
     {
         if (transform.SampleLength != shape.Length)
             throw new ArgumentException($"The transform writes {transform.SampleLength} values per sample but the batch holds {shape.Channels}x{shape.Size}x{shape.Size}.");
@@ -45,15 +50,15 @@ public sealed class BatchLoader(ISampleSource source, ISampleTransform transform
         using var window = new SemaphoreSlim(Math.Max(1, options.Prefetch));
         using var queue = new BlockingCollection<(int Index, RawSample[] Samples)>();
         // Dedicated threads: a loader blocks for long stretches, and the shard reader's downloads need the thread pool.
-        var tasks = new List<Task> { Task.Factory.StartNew(() => Produce(epoch, batches, queue, window, slots, stop.Token), CancellationToken.None,
+        var tasks = new List<Task> { Task.Factory.StartNew(() => Produce(epoch, batches, firstBatch, queue, window, slots, stop.Token), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default) };
         for (var w = 0; w < Math.Max(1, options.Workers); w++)
             tasks.Add(Task.Factory.StartNew(() => Work(epoch, queue, slots, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
 
-        var handedOut = -1;
+        var handedOut = firstBatch - 1;
         try
         {
-            for (var b = 0; b < batches; b++)
+            for (var b = firstBatch; b < batches; b++)
             {
                 stop.Token.ThrowIfCancellationRequested();
                 var (images, labels) = slots[b].Task.WaitAsync(stop.Token).GetAwaiter().GetResult();
@@ -83,7 +88,7 @@ public sealed class BatchLoader(ISampleSource source, ISampleTransform transform
         }
     }
 
-    private void Produce(int epoch, int batches, BlockingCollection<(int, RawSample[])> queue, SemaphoreSlim window,
+    private void Produce(int epoch, int batches, int firstBatch, BlockingCollection<(int, RawSample[])> queue, SemaphoreSlim window,
         TaskCompletionSource<(Tensor, Tensor)>[] slots, CancellationToken cancellation)
     {
         var next = 0;
@@ -117,6 +122,12 @@ public sealed class BatchLoader(ISampleSource source, ISampleTransform transform
 
         void Publish()
         {
+            if (next < firstBatch)
+            {
+                next++;
+                pending.Clear();
+                return;
+            }
             window.Wait(cancellation);
             queue.Add((next++, pending.ToArray()), cancellation);
             pending.Clear();

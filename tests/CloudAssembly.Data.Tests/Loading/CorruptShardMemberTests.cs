@@ -15,7 +15,8 @@ public class CorruptShardMemberTests
         var store = Blobs.FolderStore();
         var built = (await DatasetBuilder.BuildAsync(DatasetSource.Open(TestSources.Idx(10, 10), "MNIST"), store, "digits", "v1", new ShardOptions())).Index;
         var cache = new ShardCache(TestSources.TempFolder("cache"));
-        var original = await cache.GetAsync(store, built.BlobOf(built.Shards[0]), built.Shards[0]);
+        using var held = await cache.GetAsync(store, built.BlobOf(built.Shards[0]), built.Shards[0]);
+        var original = held.Path;
         var path = Path.Combine(TestSources.TempFolder("damaged"), "train-00000.tar");
         ShardEntry shard;
         using (var writer = new ShardWriter(path))

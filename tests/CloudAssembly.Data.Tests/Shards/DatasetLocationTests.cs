@@ -21,7 +21,7 @@ public class DatasetLocationTests
         try
         {
             Environment.SetEnvironmentVariable(DatasetLocation.ConnectionVariable, null);
-            Assert.Contains("BLOB_CONNECTION is not set", Assert.Throws<ArgumentException>(() => DatasetLocation.Parse("azure://data#fmnist/v1")).Message);
+            Assert.Contains("CLOUDASSEMBLY_STORE is not set", Assert.Throws<ArgumentException>(() => DatasetLocation.Parse("azure://data#fmnist/v1")).Message);
             Environment.SetEnvironmentVariable(DatasetLocation.ConnectionVariable, "UseDevelopmentStorage=true");
             var location = DatasetLocation.Parse("azure://data#fmnist/v1");
             Assert.Equal(("UseDevelopmentStorage=true", "data", "fmnist", "v1"), (location.Connection, location.Container, location.Name, location.Version));

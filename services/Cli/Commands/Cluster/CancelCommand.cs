@@ -10,7 +10,7 @@ public static class CancelCommand
     {
         var runId = new Option<string>("--run-id") { Description = "The run to cancel.", Required = true };
         var reason = new Option<string>("--reason") { Description = "Why (recorded in run.json).", DefaultValueFactory = _ => "cancelled from the command line" };
-        var command = new Command("cancel", "Cancel a run.") { runId, reason, ClusterClient.Broker, ClusterClient.Store, ClusterClient.Container };
+        var command = new Command("cancel", "Cancel a run.") { runId, reason, ClusterClient.Broker, StoreOptions.Store, StoreOptions.Container };
         command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
         {
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: true);

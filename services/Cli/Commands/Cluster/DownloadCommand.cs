@@ -13,7 +13,7 @@ public static class DownloadCommand
         var phase = new Option<string?>("--phase") { Description = "Only this phase (PT, MT_0, ..., FT, assembled); default: all." };
         var report = new Option<bool>("--report") { Description = "Only the run's report (report.html, report.json, the figures as PNG and SVG)." };
         var to = new Option<string>("--to") { Description = "Local folder.", DefaultValueFactory = _ => "." };
-        var command = new Command("download", "Download a run's checkpoints, logs and run.json.") { runId, phase, report, to, ClusterClient.Store, ClusterClient.Container };
+        var command = new Command("download", "Download a run's checkpoints, logs and run.json.") { runId, phase, report, to, StoreOptions.Store, StoreOptions.Container };
         command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
         {
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);

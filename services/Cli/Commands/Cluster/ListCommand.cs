@@ -7,7 +7,7 @@ public static class ListCommand
 {
     public static Command Create()
     {
-        var command = new Command("list", "List the runs in a store.") { ClusterClient.Store, ClusterClient.Container };
+        var command = new Command("list", "List the runs in a store.") { StoreOptions.Store, StoreOptions.Container };
         command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
         {
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);

@@ -9,7 +9,7 @@ public static class StatusCommand
     public static Command Create()
     {
         var runId = new Option<string>("--run-id") { Description = "The run.", Required = true };
-        var command = new Command("status", "Show a run's status and each phase's attempt, trainer and accuracy.") { runId, ClusterClient.Store, ClusterClient.Container };
+        var command = new Command("status", "Show a run's status and each phase's attempt, trainer and accuracy.") { runId, StoreOptions.Store, StoreOptions.Container };
         command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
         {
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);

@@ -20,7 +20,7 @@ public static class SubmitCommand
         var replace = new Option<bool>("--replace") { Description = "If the id exists with another spec and has finished, delete that run's blobs and submit this spec under the id." };
         var command = new Command("submit", "Submit a run to a cluster (RabbitMQ + blob storage).")
         {
-            spec, runId, watch, replace, ClusterClient.Broker, ClusterClient.Store, ClusterClient.Container,
+            spec, runId, watch, replace, ClusterClient.Broker, StoreOptions.Store, StoreOptions.Container,
         };
         command.SetAction(parse =>
         {

@@ -16,7 +16,7 @@ public static class WatchCommand
         var runId = new Option<string>("--run-id") { Description = "The run to follow.", Required = true };
         var command = new Command("watch", "Follow a run's progress until it completes, fails or is cancelled; Ctrl+C stops watching, not the run.")
         {
-            runId, ClusterClient.Broker, ClusterClient.Store, ClusterClient.Container,
+            runId, ClusterClient.Broker, StoreOptions.Store, StoreOptions.Container,
         };
         command.SetAction(parse => CommandErrors.Run(async ct =>
         {
