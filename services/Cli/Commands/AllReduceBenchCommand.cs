@@ -17,8 +17,10 @@ public static class AllReduceBenchCommand
         var elements = new Option<long>("--elements") { Description = "Floats in the buffer (default: ViT-B's 86.6 M parameters).", DefaultValueFactory = _ => 86_567_656 };
         var repeats = new Option<int>("--repeats") { Description = "Timed all-reduces.", DefaultValueFactory = _ => 5 };
         var threads = new Option<int>("--threads") { Description = "Ranks as threads of this process (ignored under mpiexec).", DefaultValueFactory = _ => 2 };
-        var store = new Option<string?>("--store") { Description = "Exchange through this blob store (UseDevelopmentStorage=true, a connection string or a folder), as CPU ranks on several pods do; --threads ranks." };
-        var command = new Command("allreduce", "All-reduce time and bandwidth of the CPU backends (MPI under mpiexec, a blob store with --store, else threads).")
+        // The shared --store; only a store given on the command line switches the exchange to it, so a
+        // CLOUDASSEMBLY_STORE in the environment does not turn the thread benchmark into a storage one.
+        var store = StoreOptions.Store;
+        var command = new Command("allreduce", "All-reduce time and bandwidth of the CPU backends (MPI under mpiexec, the blob store given by --store as CPU ranks on several pods exchange, else --threads ranks).")
         {
             elements, repeats, threads, store,
         };
