@@ -6,4 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash eng/install-dataset.sh
 dotnet build services/Cli -c Release -nologo -v:q -clp:ErrorsOnly
+# The main job needs no servers: its blobs go to ./cloudassembly/ unless --store says otherwise, even in a shell that
+# exported CLOUDASSEMBLY_STORE for the cluster commands (every --store falls back to it).
+unset CLOUDASSEMBLY_STORE
 exec services/Cli/bin/Release/net10.0/cloudassembly run "$@"
