@@ -45,15 +45,6 @@ public class MpiProcessTests
         return (process.ExitCode, stdout + stderr.Result);
     }
 
-    /// <summary>The step's gradient, (1 − β1) × g: AdamW's first moments after one step, flattened in order.</summary>
-    internal static Tensor FirstMoments(string folder)
-    {
-        var checkpoint = TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName));
-        var state = (System.Collections.IDictionary)((System.Collections.IDictionary)checkpoint["optimizer"]!)["state"]!;
-        return cat([.. state.Keys.Cast<object>().OrderBy(Convert.ToInt32)
-            .Select(k => ((Tensor)((System.Collections.IDictionary)state[k]!)["exp_avg"]!).flatten())]);
-    }
-
     [Fact]
     public void Two_mpi_processes_take_the_step_of_two_thread_ranks()
     {
@@ -66,12 +57,7 @@ public class MpiProcessTests
         (code, output) = Launch("dotnet", [Cli, .. Flags, "--devices", "cpu,cpu", "--output_dir", threads]);
         Assert.True(code == 0, $"--devices cpu,cpu exited with {code}:\n{output}");
 
-        var a = FirstMoments(processes);
-        var b = FirstMoments(threads);
-        var error = (a - b).norm().item<float>();
-        var scale = a.norm().item<float>();
-        Assert.True(scale > 0);
-        Assert.True(error <= 1e-5 * scale, $"|Δgrad| {error} vs |grad| {scale} between 2 MPI processes and 2 thread ranks");
+        SameStep.Assert(processes, threads, "2 MPI processes and 2 thread ranks");
         Assert.Single(File.ReadAllLines(Path.Combine(processes, "log.txt")));
     }
 
