@@ -1,6 +1,7 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Storage;
+using CloudAssembly.Training.Distributed;
 using Microsoft.Extensions.Logging;
 
 namespace CloudAssembly.Orchestration.Trainer;
@@ -18,7 +19,7 @@ public static class RankExchanges
         {
             var names = new List<string>();
             await foreach (var blob in store.ListAsync(BlobLayout.PhaseFolder(command.RunId, command.Phase)))
-                if (blob.Name.Contains("/allreduce/", StringComparison.Ordinal) || blob.Name.Contains("/rendezvous/", StringComparison.Ordinal))
+                if (RankMeeting.IsExchange(blob.Name))
                     names.Add(blob.Name);
             foreach (var name in names)
                 await store.DeleteAsync(name);

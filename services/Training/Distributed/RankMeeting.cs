@@ -10,7 +10,16 @@ namespace CloudAssembly.Training.Distributed;
 /// </summary>
 public sealed record RankMeeting(IBlobStore Store, string Prefix, TimeSpan Timeout)
 {
-    public Rendezvous Rendezvous(int worldSize) => new(Store, Prefix + "rendezvous/", worldSize, Timeout);
+    private const string RendezvousFolder = "rendezvous/", AllReduceFolder = "allreduce/";
+
+    public Rendezvous Rendezvous(int worldSize) => new(Store, Prefix + RendezvousFolder, worldSize, Timeout);
+
+    /// <summary>Where this meeting's blob-store all-reduces go.</summary>
+    public string AllReducePrefix => Prefix + AllReduceFolder;
+
+    /// <summary>Whether a blob of an attempt's folder is one the ranks exchanged (its rendezvous or an all-reduce buffer).</summary>
+    public static bool IsExchange(string blobName) =>
+        blobName.Contains($"/{RendezvousFolder}", StringComparison.Ordinal) || blobName.Contains($"/{AllReduceFolder}", StringComparison.Ordinal);
 
     /// <summary>
     /// The meeting <c>--rendezvous</c> names, or null: a folder every rank can read and write (a fresh one per job, since

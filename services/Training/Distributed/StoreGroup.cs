@@ -102,7 +102,7 @@ public sealed class StoreGroup : IRankGroup
         }
     }
 
-    private string Name(long sequence, int rank) => $"{meeting.Prefix}allreduce/{sequence}/rank-{rank}";
+    private string Name(long sequence, int rank) => $"{meeting.AllReducePrefix}{sequence}/rank-{rank}";
 
     private async Task UploadAsync(string name, Tensor buffer, long bytes, CancellationToken ct)
     {
@@ -133,7 +133,7 @@ public sealed class StoreGroup : IRankGroup
             }
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException(
-                    $"All-reduce {sequence} in '{meeting.Store.Location}/{meeting.Prefix}allreduce/' waited {meeting.Timeout.TotalSeconds:F0} s: " +
+                    $"All-reduce {sequence} in '{meeting.Store.Location}/{meeting.AllReducePrefix}' waited {meeting.Timeout.TotalSeconds:F0} s: " +
                     $"rank(s) {string.Join(", ", await MissingAsync(sequence, ct))} of {WorldSize} never sent their buffer (stopped or too slow).");
             await Task.Delay(pause, ct);
         }
@@ -142,7 +142,7 @@ public sealed class StoreGroup : IRankGroup
     private async Task<IReadOnlyList<int>> MissingAsync(long sequence, CancellationToken ct)
     {
         var present = new HashSet<string>();
-        await foreach (var blob in meeting.Store.ListAsync($"{meeting.Prefix}allreduce/{sequence}/", ct))
+        await foreach (var blob in meeting.Store.ListAsync($"{meeting.AllReducePrefix}{sequence}/", ct))
             present.Add(blob.Name);
         return [.. Enumerable.Range(0, WorldSize).Where(r => !present.Contains(Name(sequence, r)))];
     }
