@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Cli.Client;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Storage;

@@ -1,6 +1,6 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Assembler;
-using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Cli.Client;
 using CloudAssembly.Orchestration.DataPrep;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CloudAssembly.Contracts;
-using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Cli.Client;
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 

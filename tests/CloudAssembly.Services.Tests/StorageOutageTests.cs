@@ -1,5 +1,5 @@
 using CloudAssembly.Contracts;
-using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Cli.Client;
 using CloudAssembly.Orchestration.Runs;
 using Xunit.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CloudAssembly.Cli.Progress;
 using CloudAssembly.Contracts;
-using CloudAssembly.Orchestration.Client;
+using CloudAssembly.Cli.Client;
 
 namespace CloudAssembly.Cli.Commands.Cluster;
 

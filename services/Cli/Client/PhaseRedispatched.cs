@@ -1,4 +1,4 @@
-namespace CloudAssembly.Orchestration.Client;
+namespace CloudAssembly.Cli.Client;
 
 /// <summary>
 /// Seen by a <see cref="RunWatcher"/> in <c>run.json</c>: a phase went to a new attempt because the previous one was

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace CloudAssembly.Orchestration.Client;
+namespace CloudAssembly.Cli.Client;
 
 /// <summary>
 /// The lifetime of a host that a command starts inside itself (a cluster client, the embedded run): the command, not

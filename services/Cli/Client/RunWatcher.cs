@@ -2,7 +2,7 @@ using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 
-namespace CloudAssembly.Orchestration.Client;
+namespace CloudAssembly.Cli.Client;
 
 /// <summary>
 /// Follows one run from outside: its events arrive on a temporary queue of this process and are handed to
