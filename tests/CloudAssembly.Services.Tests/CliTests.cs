@@ -82,7 +82,7 @@ public class CliTests
         var blobs = new BlobContainer();
         var runs = await StoreRunAsync(blobs, Run("again", TinyRun.Spec()));
         var store = blobs.Open();
-        await store.PutAsync(BlobLayout.Log("again", "PT", 1), new MemoryStream([1, 2, 3]));
+        await store.PutAsync(BlobLayout.Log("again", PhaseKey.Pretrain, 1), new MemoryStream([1, 2, 3]));
         string[] replace = ["submit", "--run-id", "again", "--container", blobs.Name, "--replace", "--spec", SpecFile(TinyRun.Spec(moduleEpochs: 2))];
 
         var whileActive = await CliProcess.RunAsync(replace, Cluster(broker));
@@ -94,7 +94,7 @@ public class CliTests
         Assert.Equal(0, finished.ExitCode);
         Assert.Contains("replaced run again (Cancelled; modules.epochs 1 → 2): deleted its 2 blobs", finished.Output);
         Assert.Contains("submitted run again", finished.Output);
-        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.GetAsync(BlobLayout.Log("again", "PT", 1)));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.GetAsync(BlobLayout.Log("again", PhaseKey.Pretrain, 1)));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class CliTests
 
         Assert.Equal(CommandErrors.Cancelled, await cli.ExitAsync());
         Assert.Contains("stopped: every phase keeps its last epoch checkpoint in", cli.Error);
-        Assert.True(File.Exists(Path.Combine(folder, "cloudassembly", BlobLayout.Checkpoint("stopped", "PT", 1, 0))), cli.Output + cli.Error);
+        Assert.True(File.Exists(Path.Combine(folder, "cloudassembly", BlobLayout.Checkpoint("stopped", PhaseKey.Pretrain, 1, 0))), cli.Output + cli.Error);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Orchestration.Telemetry;
 
 namespace CloudAssembly.Cli.Commands.Cluster;
 
@@ -66,7 +67,7 @@ public static class SubmitCommand
     private static async Task PublishAsync(ClusterClient client, string id, RunSpec run, CancellationToken ct)
     {
         using var span = ClusterClient.Source.StartActivity(CommandSampler.SubmitSpan, ActivityKind.Producer);
-        span?.SetTag("cloudassembly.run_id", id);
+        span?.SetTag(CloudAssemblyTelemetry.RunId, id);
         await client.Bus.Publish(new SubmitRun(id, run), ct);
         var trace = span is null ? "" : ClusterClient.TraceLink(span.TraceId) is { } link ? $"; its trace: {link}" : $" (trace {span.TraceId})";
         Console.WriteLine($"submitted run {id}{trace}");
