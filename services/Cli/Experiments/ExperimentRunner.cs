@@ -4,8 +4,9 @@ using CloudAssembly.Contracts;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
 using CloudAssembly.Pipeline;
+using CloudAssembly.Reporting.Experiments;
 
-namespace CloudAssembly.Reporting.Experiments;
+namespace CloudAssembly.Cli.Experiments;
 
 /// <summary>
 /// Runs an <see cref="ExperimentPlan"/> in this process, phase after phase, exactly as a run plans them
