@@ -87,7 +87,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, Action<string> say)
     }
 
     private double Evaluate(RunSpec spec, string checkpoint, string folder, CancellationToken ct) =>
-        new PhaseRunner(PhasePlanner.Evaluation(spec, checkpoint, folder, plan.Device), PhaseDataFactory.Create).Run(ct).FinalEval!.Acc1;
+        new PhaseRunner(PhasePlanner.Eval(spec, checkpoint, folder, plan.Device), PhaseDataFactory.Create).Run(ct).FinalEval!.Acc1;
 
     private ExperimentTrial Report(ExperimentTrial trial)
     {
