@@ -86,7 +86,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         var baseLr = schedule.BaseLr;
         var (beta1, beta2) = options.OptBetas ?? (0.9, 0.999);
         using var optimizer = new FlatAdamW(prepared.Groups, baseLr, beta1, beta2, options.OptEps);
-        var metadata = new CheckpointMetadata(options.Model, options.DividedDepths, phaseData.NumClasses, options.Phase.ToString(),
+        var metadata = new CheckpointMetadata(options.Model, options.Depths, phaseData.NumClasses, options.Phase.ToString(),
             options.Idx, options.InputSize, options.EffectiveBatch, options.WorldSize);
 
         if (options.Eval && !leader)

@@ -11,7 +11,8 @@ public sealed record TrainOptions
 {
     public Phase Phase { get; init; } = Phase.E2E;
     public string Model { get; init; } = "deit_base_patch16_224";
-    public IReadOnlyList<int> DividedDepths { get; init; } = [];
+    /// <summary>Blocks of each stage (module), the official <c>--divided_depths</c>; K = its length.</summary>
+    public IReadOnlyList<int> Depths { get; init; } = [];
     public int? Idx { get; init; }
     public string? MetaModel { get; init; }
     public IReadOnlyList<string> IncubationModels { get; init; } = [];
@@ -127,5 +128,5 @@ public sealed record TrainOptions
     /// <summary>The norm each optimizer step clips at: <c>--clip-grad</c> under AMP, or in fp32 when asked; otherwise none.</summary>
     public double? StepClipNorm => UseAmp || ClipGradInFp32 ? ClipGrad : null;
 
-    public string DepthsText() => string.Join(' ', DividedDepths);
+    public string DepthsText() => string.Join(' ', Depths);
 }

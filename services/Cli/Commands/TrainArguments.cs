@@ -128,7 +128,7 @@ public sealed class TrainArguments
         {
             Phase = parsedPhase,
             Model = p.GetValue(model)!,
-            DividedDepths = p.GetValue(dividedDepths) ?? [],
+            Depths = p.GetValue(dividedDepths) ?? [],
             Idx = p.GetValue(idx),
             MetaModel = NullIfEmpty(p.GetValue(metaModel)),
             IncubationModels = p.GetValue(incubationModels) ?? [],
