@@ -35,11 +35,11 @@ public sealed class TrainArguments
     private readonly Option<double> lrNoiseStd = Real("--lr-noise-std", 1.0, "LR noise std-dev; no effect without --lr-noise.");
     private readonly Option<double> warmupLr = Real("--warmup-lr", Defaults.WarmupLr, "Warm-up start lr.");
     private readonly Option<double> minLr = Real("--min-lr", Defaults.MinLr, "Cosine floor.");
-    private readonly Option<int> decayEpochs = Int("--decay-epochs", 30, "Step schedule only (unused by cosine).");
+    private readonly Option<double> decayEpochs = Real("--decay-epochs", 30, "Step schedule only (unused by cosine).");
     private readonly Option<int> warmupEpochs = Int("--warmup-epochs", Defaults.WarmupEpochs, "Linear warm-up epochs.");
     private readonly Option<int> cooldownEpochs = Int("--cooldown-epochs", 10, "Returned by timm's factory and ignored by the official loop; accepted for compatibility.");
     private readonly Option<int> patienceEpochs = Int("--patience-epochs", 10, "Plateau schedule only (unused by cosine).");
-    private readonly Option<double> decayRate = Real("--decay-rate", 0.1, "Step schedule only (unused by cosine).");
+    private readonly Option<double> decayRate = new("--decay-rate", "--dr") { Description = "Step schedule only (unused by cosine).", DefaultValueFactory = _ => 0.1 };
     private readonly Option<double> colorJitter = Real("--color-jitter", Defaults.ColorJitter, "Colour jitter; only used with --aa none.");
     private readonly Option<string> aa = Text("--aa", Defaults.Aa, "Auto-augment policy, or none.");
     private readonly Option<double> smoothing = Real("--smoothing", Defaults.Smoothing, "Label smoothing.");
@@ -77,8 +77,8 @@ public sealed class TrainArguments
     private readonly Option<int> numWorkers = Int("--num_workers", Defaults.NumWorkers, "Decode and augmentation threads.");
     private readonly Option<bool> pinMem = Flag("--pin-mem", "Pin batch memory for CUDA (on by default).");
     private readonly Option<bool> noPinMem = Flag("--no-pin-mem", "Do not pin batch memory.");
-    private readonly Option<int> worldSize = Int("--world_size", Defaults.WorldSize, "Data-parallel ranks over all processes (1 with several --devices: one per device). With W processes: mpiexec -n W (CPU), or --rank/--rendezvous on each (CUDA: NCCL; CPU: all-reduce through the rendezvous store).");
-    private readonly Option<int?> rank = new("--rank") { Description = "This process's first rank (default: from mpiexec, else 0); a process with N --devices holds N ranks." };
+    private readonly Option<int> worldSize = Int("--world_size", Defaults.WorldSize, "Data-parallel ranks over all processes (1 with several --devices: one per device; under torchrun or mpiexec: the launcher's WORLD_SIZE or PMI_SIZE). With W processes: mpiexec -n W (CPU), or --rank/--rendezvous on each (CUDA: NCCL; CPU: all-reduce through the rendezvous store).");
+    private readonly Option<int?> rank = new("--rank") { Description = "This process's first rank (default: the launcher's RANK or PMI_RANK, else 0); a process with N --devices holds N ranks." };
     private readonly Option<string> devices = Text("--devices", "", "One rank per device in this process, e.g. 0,1,2,3 (CUDA) or cpu,cpu (threads on the CPU, for testing).");
     private readonly Option<string?> rendezvous = new("--rendezvous") { Description = "A fresh folder every process of one multi-process phase can read and write, where they meet: NCCL's unique id on CUDA, every all-reduce on the CPU." };
     private readonly Option<int> rendezvousTimeout = Int("--rendezvous-timeout", (int)Defaults.RendezvousTimeout.TotalSeconds, "Seconds to wait for every rank to join the rendezvous (and, on the CPU, for another rank's buffer in an all-reduce).");
@@ -90,7 +90,7 @@ public sealed class TrainArguments
     private readonly Option<string> metaModel = Text("--meta_model", "", "MT: the PT phase's finished_checkpoint.pth.");
     private readonly Option<string[]> incubationModels = Many<string>("--incubation_models", "FT: the K MT checkpoints, in stage order.");
     private readonly Option<int> updateFreq = Int("--update_freq", Defaults.UpdateFreq, "Gradient accumulation steps.");
-    private readonly Option<int> useAmp = Int("--use_amp", Defaults.UseAmp ? 1 : 0, "1: bf16 compute with fp32 master weights.");
+    private readonly Option<int> useAmp = Int("--use_amp", Defaults.UseAmp ? 1 : 0, "Non-zero: bf16 compute with fp32 master weights.");
     private readonly Option<int> saveCkptNum = Int("--save_ckpt_num", Defaults.SaveCkptNum, "Epoch checkpoints kept.");
     private readonly Option<int> saveFreq = Int("--save_freq", Defaults.SaveFreq, "As the official code uses it: every epoch is saved and the newest save_ckpt_num x save_freq are kept.");
     private readonly Option<int> trainLimit = Int("--train-limit", Defaults.TrainLimit, "Train on a fixed seeded subset of this many samples (0: all).");
@@ -108,7 +108,10 @@ public sealed class TrainArguments
         phase, dividedDepths, idx, metaModel, incubationModels, updateFreq, useAmp, saveCkptNum, saveFreq, trainLimit, evalLimit,
     ];
 
-    public TrainOptions Bind(ParseResult p)
+    public TrainOptions Bind(ParseResult p) => Bind(p, Launcher.FromEnvironment());
+
+    /// <summary>Binds the flags of a process that <paramref name="launcher"/> (or, when null, nobody) started.</summary>
+    public TrainOptions Bind(ParseResult p, Launcher? launcher)
     {
         Require(p.GetValue(opt) == "adamw", $"--opt {p.GetValue(opt)} is not supported: the official recipe (and this trainer) uses adamw.");
         Require(p.GetValue(sched) == "cosine", $"--sched {p.GetValue(sched)} is not supported: the official recipe uses cosine.");
@@ -116,7 +119,7 @@ public sealed class TrainArguments
         Require(p.GetValue(distillationType) == "none", "--distillation-type must be none: these ViTs have no distillation token.");
         Require(p.GetValue(drop) == 0.0, "--drop (dropout) is not supported: the official recipe uses 0.");
         var deviceList = ParseDevices(p.GetValue(devices)!);
-        var world = p.GetValue(worldSize) == 1 && deviceList.Length > 1 ? deviceList.Length : p.GetValue(worldSize);
+        var world = World(p, launcher, deviceList.Length);
         var betas = p.GetValue(optBetas);
         Require(betas is null or { Length: 0 or 2 }, "--opt-betas takes two values, e.g. --opt-betas 0.9 0.999.");
         var minmax = p.GetValue(cutmixMinMax);
@@ -167,10 +170,10 @@ public sealed class TrainArguments
             DataPath = p.GetValue(dataPath)!,
             DataSet = p.GetValue(dataSet)!,
             OutputDir = p.GetValue(outputDir)!,
-            Device = deviceList.Length == 1 ? deviceList[0] : p.GetValue(device)!,
+            Device = deviceList.Length == 1 ? deviceList[0] : LocalDevice(p.GetValue(device)!, launcher),
             LibTorch = p.GetValue(libtorch),
             WorldSize = world,
-            Rank = p.GetValue(rank) ?? (world > 1 ? MpiWorld.LaunchedRank : null) ?? 0,
+            Rank = p.GetValue(rank) ?? launcher?.Rank ?? 0,
             Devices = deviceList.Length > 1 ? deviceList : [],
             Rendezvous = p.GetValue(rendezvous),
             RendezvousTimeout = TimeSpan.FromSeconds(p.GetValue(rendezvousTimeout)),
@@ -179,7 +182,7 @@ public sealed class TrainArguments
             Eval = p.GetValue(eval),
             NumWorkers = p.GetValue(numWorkers),
             PinMem = !p.GetValue(noPinMem),
-            UseAmp = p.GetValue(useAmp) == 1,
+            UseAmp = p.GetValue(useAmp) != 0,
             SaveCkptNum = p.GetValue(saveCkptNum),
             SaveFreq = p.GetValue(saveFreq),
             StartEpoch = p.GetValue(startEpoch),
@@ -187,6 +190,24 @@ public sealed class TrainArguments
             EvalLimit = p.GetValue(evalLimit),
         };
     }
+
+    /// <summary>
+    /// The launcher's world size, as the official code takes it from the environment; a <c>--world_size</c> that says
+    /// otherwise is refused, since every process would then train as rank 0 of its own world into one --output_dir.
+    /// </summary>
+    private int World(ParseResult p, Launcher? launcher, int localDevices)
+    {
+        var given = p.GetResult(worldSize) is { Implicit: false } ? p.GetValue(worldSize) : (int?)null;
+        if (launcher is not null && given is { } w && w != launcher.WorldSize)
+            throw new ArgumentException(
+                $"--world_size {w} contradicts the {launcher.WorldSize} processes {launcher.Name} started: pass --world_size {launcher.WorldSize} or leave it out.");
+        var world = launcher?.WorldSize ?? given ?? Defaults.WorldSize;
+        return world == 1 && localDevices > 1 ? localDevices : world;
+    }
+
+    /// <summary>Plain <c>cuda</c> under torchrun is the device of the process's LOCAL_RANK, as the official code sets it.</summary>
+    private static string LocalDevice(string device, Launcher? launcher) =>
+        launcher?.LocalRank is { } local && device.Equals("cuda", StringComparison.OrdinalIgnoreCase) ? $"cuda:{local}" : device;
 
     private static void Require(bool condition, string message)
     {
