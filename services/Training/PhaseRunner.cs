@@ -98,7 +98,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         var (epochsTrained, trainedImages, trainSeconds) = (0, 0L, 0.0);
         for (var epoch = start.Epoch; epoch < options.Epochs; epoch++)
         {
-            // Preempted while the last epoch was evaluated and saved: its checkpoint is where the next attempt starts.
+            // Preempted while the last epoch was saved and evaluated: its checkpoint is where the next attempt starts.
             if (epoch > start.Epoch && preemption.IsCancellationRequested)
                 throw new OperationCanceledException(preemption);
             var within = epoch == start.Epoch ? start.Within : null;
@@ -112,8 +112,10 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
             var loss = DataParallel.MeanOverRanks(rankLoss, ranks, device);
             if (!leader)
                 continue;
-            eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
+            // main.py:383-386: lr_scheduler.step(epoch), save, then evaluate.
+            optimizer.LearningRate = schedule.ValueAt(epoch);
             var checkpoint = folder.SaveEpoch(Checkpoint(epoch), epoch, options.SaveCkptNum * options.SaveFreq);
+            eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
             maxAccuracy = Math.Max(maxAccuracy, eval.Acc1);
             var images = rankImages * ranks.WorldSize;
             var log = new EpochLog(lr, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds,

@@ -234,4 +234,21 @@ public class ResumeTests
             "--min-lr 1e-05 (kept 0.0001)", "--warmup-lr 1e-06 (kept 1e-05)", "--warmup-epochs 0 (kept 3)", "--weight-decay 0.1 (kept 0.05)" })
             Assert.Contains(part, warning);
     }
+
+    /// <summary>main.py:384-386 saves an epoch's checkpoint before evaluating it: a phase stopped during that evaluation keeps the epoch.</summary>
+    [Fact]
+    public void An_epoch_is_saved_before_it_is_evaluated_so_a_stop_during_evaluation_keeps_it()
+    {
+        var folder = PhaseFixtures.TempFolder();
+        using (var stop = new CancellationTokenSource())
+        {
+            var runner = new PhaseRunner(FashionMnist.Phase(folder, epochs: 2), PhaseDataFactory.Create,
+                e => { if (e is StepProgress { Epoch: 0 } p && p.Step == p.Steps) stop.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(stop.Token));
+        }
+        Assert.Equal(["checkpoint-0.pth"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        var messages = new List<string>();
+        new PhaseRunner(FashionMnist.Phase(folder, epochs: 2), PhaseDataFactory.Create, e => { if (e is PhaseMessage m) messages.Add(m.Text); }).Run();
+        Assert.Contains(messages, m => m.Contains("checkpoint-0.pth: continuing at epoch 1"));
+    }
 }
