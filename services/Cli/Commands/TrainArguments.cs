@@ -192,8 +192,9 @@ public sealed class TrainArguments
     }
 
     /// <summary>
-    /// The launcher's world size, as the official code takes it from the environment; a <c>--world_size</c> that says
-    /// otherwise is refused, since every process would then train as rank 0 of its own world into one --output_dir.
+    /// The launcher's world size, as the official code takes it from the environment. A <c>--world_size</c> that says
+    /// otherwise is refused: the processes could not form that world (with 1, each would train as rank 0 into one
+    /// --output_dir).
     /// </summary>
     private int World(ParseResult p, Launcher? launcher, int localDevices)
     {
