@@ -5,16 +5,16 @@ public sealed record PhaseRecipe
 {
     public int Epochs { get; init; }
     public int BatchSize { get; init; }
-    public int UpdateFreq { get; init; } = 1;
+    public int UpdateFreq { get; init; } = OfficialDefaults.UpdateFreq;
     public double DropPath { get; init; }
-    public int WarmupEpochs { get; init; } = 20;
+    public int WarmupEpochs { get; init; } = OfficialDefaults.WarmupEpochs;
     public double? ClipGrad { get; init; }
 
     /// <summary>Clip at <see cref="ClipGrad"/> in fp32 too; the official code clips only under AMP.</summary>
     public bool ClipGradInFp32 { get; init; }
 
     /// <summary>Base lr per 512 images (scaled by the effective batch, as main.py does).</summary>
-    public double Lr { get; init; } = 5e-4;
+    public double Lr { get; init; } = OfficialDefaults.Lr;
 
     /// <summary>Pods (trainer processes) the phase runs on at once.</summary>
     public int Nodes { get; init; } = 1;

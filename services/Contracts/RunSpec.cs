@@ -18,17 +18,14 @@ public sealed record RunSpec
     /// <summary>Blocks per module of the meta model (the official recipe: one each).</summary>
     public IReadOnlyList<int> MetaDepths { get; init; } = [1, 1, 1, 1];
 
-    public string DataSet { get; init; } = "IMNET";
-    public string DataPath { get; init; } = "data";
-    public int InputSize { get; init; } = 224;
+    public string DataSet { get; init; } = OfficialDefaults.DataSet;
+    public string DataPath { get; init; } = OfficialDefaults.DataPath;
+    public int InputSize { get; init; } = OfficialDefaults.InputSize;
 
     /// <summary>The dataset version the services build once in blob storage and every phase reads (empty: the data set's name).</summary>
     public string DatasetName { get; init; } = "";
 
     public string DatasetVersion { get; init; } = "v1";
-
-    /// <summary>The official recipe's effective batch for ViT-B/L/H: 8 GPUs × batch × update_freq.</summary>
-    public const int OfficialEffectiveBatch = 2048;
 
     public PhaseRecipe Pretrain { get; init; } = new() { Epochs = 300, BatchSize = 256, DropPath = 0.0, DevicesPerNode = 8 };
     public PhaseRecipe Modules { get; init; } = new() { Epochs = 100, BatchSize = 128, UpdateFreq = 2, DropPath = 0.1, DevicesPerNode = 8 };
@@ -38,17 +35,17 @@ public sealed record RunSpec
     public PhaseRecipe? Baseline { get; init; }
 
     public bool UseAmp { get; init; }
-    public double WeightDecay { get; init; } = 0.05;
-    public double MinLr { get; init; } = 1e-5;
-    public double WarmupLr { get; init; } = 1e-6;
-    public double Mixup { get; init; } = 0.8;
-    public double Cutmix { get; init; } = 1.0;
-    public double Smoothing { get; init; } = 0.1;
-    public string Aa { get; init; } = "rand-m9-mstd0.5-inc1";
-    public double Reprob { get; init; } = 0.25;
-    public double ColorJitter { get; init; } = 0.4;
-    public int CropPadding { get; init; } = 4;
-    public bool RepeatedAug { get; init; } = true;
+    public double WeightDecay { get; init; } = OfficialDefaults.WeightDecay;
+    public double MinLr { get; init; } = OfficialDefaults.MinLr;
+    public double WarmupLr { get; init; } = OfficialDefaults.WarmupLr;
+    public double Mixup { get; init; } = OfficialDefaults.Mixup;
+    public double Cutmix { get; init; } = OfficialDefaults.Cutmix;
+    public double Smoothing { get; init; } = OfficialDefaults.Smoothing;
+    public string Aa { get; init; } = OfficialDefaults.Aa;
+    public double Reprob { get; init; } = OfficialDefaults.Reprob;
+    public double ColorJitter { get; init; } = OfficialDefaults.ColorJitter;
+    public int CropPadding { get; init; } = OfficialDefaults.CropPadding;
+    public bool RepeatedAug { get; init; } = OfficialDefaults.RepeatedAug;
     public int Seed { get; init; }
 
     /// <summary>Train each phase on a fixed seeded subset of this many samples (0: all).</summary>

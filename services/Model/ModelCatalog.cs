@@ -35,15 +35,15 @@ public static class ModelCatalog
     /// <summary>The depth of the full model in the paper (12 for B, 24 for L, 32 for H).</summary>
     public static int OfficialDepth(string name) => Find(name).OfficialDepth;
 
-    public static VitConfig Create(string name, int numClasses, IReadOnlyList<int> dividedDepths, double dropPathRate = 0.0)
+    public static VitConfig Create(string name, int numClasses, IReadOnlyList<int> depths, double dropPathRate = 0.0)
     {
         var s = Find(name);
-        if (dividedDepths.Count == 0 || dividedDepths.Any(d => d < 1))
-            throw new ArgumentException($"--divided_depths must list one positive depth per stage, got '{string.Join(' ', dividedDepths)}'.");
+        if (depths.Count == 0 || depths.Any(d => d < 1))
+            throw new ArgumentException($"--divided_depths must list one positive depth per stage, got '{string.Join(' ', depths)}'.");
         if (numClasses < 1)
             throw new ArgumentException($"A model needs at least one class, got {numClasses}.");
         return new VitConfig(name, s.ImageSize, s.PatchSize, s.InChannels, s.EmbedDim, s.NumHeads, 4.0, numClasses,
-            s.QkvBias, s.LayerNormEps, dividedDepths.ToArray(), dropPathRate);
+            s.QkvBias, s.LayerNormEps, depths.ToArray(), dropPathRate);
     }
 
     private static Shape Find(string name) =>

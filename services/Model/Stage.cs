@@ -22,7 +22,7 @@ public sealed class Stage
 
     public int Index { get; }
 
-    public int Depth => model.Config.DividedDepths[Index];
+    public int Depth => model.Config.Depths[Index];
 
     public bool OwnsEmbeddings => Index == 0;
 

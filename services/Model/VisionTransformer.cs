@@ -9,7 +9,7 @@ namespace CloudAssembly.Model;
 /// The official ViT (timm 0.3.2 <c>VisionTransformer</c> as Deep Model Assembling uses it): patch embedding, a class
 /// token, learned position embeddings, pre-norm blocks, a final LayerNorm and a linear head on the class token.
 /// Parameter names are the official state-dict keys. The <see cref="Stages"/> view splits the network into the K
-/// modules of <see cref="VitConfig.DividedDepths"/>, each with the official local key names. Initialisation and
+/// modules of <see cref="VitConfig.Depths"/>, each with the official local key names. Initialisation and
 /// drop-path draw from the generator given (a phase's or a rank's own, so that concurrent phases in one process do not
 /// disturb each other), or from the process-global one when none is.
 /// </summary>

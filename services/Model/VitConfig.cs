@@ -4,7 +4,8 @@ namespace CloudAssembly.Model;
 
 /// <summary>
 /// The shape of one vision transformer as the official code builds it (timm 0.3.2 <c>VisionTransformer</c> with
-/// <c>divided_depths</c>): the total depth is always the sum of the stage depths.
+/// <c>divided_depths</c>): the total depth is always the sum of the stage depths, <see cref="Depths"/> (the blocks of each
+/// stage, the official <c>divided_depths</c>).
 /// </summary>
 public sealed record VitConfig(
     string Name,
@@ -17,11 +18,11 @@ public sealed record VitConfig(
     int NumClasses,
     bool QkvBias,
     double LayerNormEps,
-    IReadOnlyList<int> DividedDepths,
+    IReadOnlyList<int> Depths,
     double DropPathRate = 0.0)
 {
-    public int Depth => DividedDepths.Sum();
-    public int NumStages => DividedDepths.Count;
+    public int Depth => Depths.Sum();
+    public int NumStages => Depths.Count;
     public int NumPatches => (ImageSize / PatchSize) * (ImageSize / PatchSize);
     public int HiddenDim => (int)(EmbedDim * MlpRatio);
 
@@ -39,9 +40,9 @@ public sealed record VitConfig(
     /// <summary>The global block indices that stage <paramref name="stage"/> owns.</summary>
     public Range StageBlocks(int stage)
     {
-        var start = DividedDepths.Take(stage).Sum();
-        return start..(start + DividedDepths[stage]);
+        var start = Depths.Take(stage).Sum();
+        return start..(start + Depths[stage]);
     }
 
-    public string DepthsText => string.Join(' ', DividedDepths);
+    public string DepthsText => string.Join(' ', Depths);
 }

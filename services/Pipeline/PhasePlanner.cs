@@ -13,7 +13,7 @@ namespace CloudAssembly.Pipeline;
 public static class PhasePlanner
 {
     public static TrainOptions Pretrain(RunSpec spec, string outputDir, string device) =>
-        Common(spec, spec.Pretrain, device) with { Phase = Phase.PT, DividedDepths = spec.MetaDepths, OutputDir = outputDir };
+        Common(spec, spec.Pretrain, device) with { Phase = Phase.PT, Depths = spec.MetaDepths, OutputDir = outputDir };
 
     public static TrainOptions Module(RunSpec spec, int idx, string metaCheckpoint, string outputDir, string device)
     {
@@ -23,7 +23,7 @@ public static class PhasePlanner
         {
             Phase = Phase.MT,
             Idx = idx,
-            DividedDepths = [.. spec.MetaDepths.Select((d, i) => i == idx ? spec.Depths[i] : d)],
+            Depths = [.. spec.MetaDepths.Select((d, i) => i == idx ? spec.Depths[i] : d)],
             MetaModel = metaCheckpoint,
             OutputDir = outputDir,
         };
@@ -33,7 +33,7 @@ public static class PhasePlanner
         Common(spec, spec.Finetune, device) with
         {
             Phase = Phase.FT,
-            DividedDepths = spec.Depths,
+            Depths = spec.Depths,
             IncubationModels = moduleCheckpoints,
             OutputDir = outputDir,
             EvaluateBeforeTraining = true,
@@ -48,7 +48,7 @@ public static class PhasePlanner
         Common(spec, spec.Finetune, device) with
         {
             Phase = Phase.E2E,
-            DividedDepths = spec.Depths,
+            Depths = spec.Depths,
             Finetune = finetuned,
             Eval = true,
             EvalLimit = 0,
@@ -61,7 +61,7 @@ public static class PhasePlanner
         Common(spec, spec.Baseline ?? throw new InvalidOperationException("The run has no E2E baseline."), device) with
         {
             Phase = Phase.E2E,
-            DividedDepths = spec.Depths,
+            Depths = spec.Depths,
             OutputDir = outputDir,
         };
 

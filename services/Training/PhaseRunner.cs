@@ -63,125 +63,157 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         var device = TorchRuntime.Initialize(options.Device, options.LibTorch);
         var folder = new CheckpointDirectory(options.OutputDir);
         if (folder.IsFinished && (!options.Eval || !leader))
-        {
-            Say($"Already finished: {folder.FinishedPath} exists; not training again.");
-            var last = EpochLog.Last(options.OutputDir);
-            return new PhaseResult(Label, 0, last is null ? null : new EvalResult(last.TestAcc1, last.TestAcc5, last.TestLoss, 0),
-                clock.Elapsed.TotalSeconds, 0, folder.FinishedPath, AlreadyFinished: true);
-        }
+            return AlreadyFinished(folder, clock);
 
         // The phase's own generators, not the process-global one, so that phases (and ranks) trained side by side in
         // one process draw exactly what each would alone. Seeded as manual_seed(seed) seeded the global one.
         using var initRandom = new Generator((ulong)options.Seed, CPU);
         using var dropPathRandom = new Generator((ulong)options.Seed, CPU);
-        if (OfficialRecipe.BatchWarning(options) is { } differs)
-            Say(differs, warning: true);
-        if (ranks.WorldSize > 1 && leader)
-            Say($"{Label}: data-parallel over {ranks.WorldSize} ranks ({ranks.Backend}); effective batch {ranks.WorldSize} x {options.BatchSize} x {options.UpdateFreq} = {options.EffectiveBatch}.");
+        AnnounceBatch(ranks);
         var phaseData = data(options, device);
         var prepared = PhaseModelBuilder.Build(options, phaseData.NumClasses, device, m => Say(m), initRandom);
         var model = prepared.Model;
         model.DropPathGenerator = dropPathRandom;
-        var nParameters = model.parameters().Sum(p => p.numel());
-        var schedule = CosineSchedule.For(options);
-        var baseLr = schedule.BaseLr;
-        var (beta1, beta2) = options.OptBetas ?? (0.9, 0.999);
-        using var optimizer = new FlatAdamW(prepared.Groups, baseLr, beta1, beta2, options.OptEps);
-        var metadata = new CheckpointMetadata(options.Model, options.DividedDepths, phaseData.NumClasses, options.Phase.ToString(),
-            options.Idx, options.InputSize, options.EffectiveBatch, options.WorldSize);
-
-        if (options.Eval && !leader)
-            return new PhaseResult(Label, 0, null, clock.Elapsed.TotalSeconds, 0, null, AlreadyFinished: false);
         if (options.Eval)
-            return Evaluate(model, phaseData, folder, clock, cancellation);
+            return leader ? Evaluate(model, phaseData, folder, clock, cancellation) : new PhaseResult(Label, 0, null, clock.Elapsed.TotalSeconds, 0, null, AlreadyFinished: false);
 
-        var startEpoch = options.StartEpoch;
-        int? freshStart = startEpoch;
-        EpochPosition? resumeAt = null;
-        Tensor? resumeRandom = null;
-        if (folder.LatestReadable(w => Say(w, warning: true)) is { } latest)
-        {
-            freshStart = null;
-            PhaseCheckpoint.LoadAllStages(model, latest.Checkpoint, latest.Path);
-            if (latest.Checkpoint["optimizer"] is System.Collections.IDictionary state)
-                optimizer.LoadStateDict(state, latest.Path);
-            startEpoch = latest.StartEpoch;
-            // Inside an epoch, the drop-path generator goes on from where it stopped, not from the epoch's seed.
-            (resumeAt, resumeRandom) = (latest.Within, latest.Within is null ? null : latest.Checkpoint["rng_state"] as Tensor);
-            Say($"Resumed from {latest.Path}: continuing at epoch {startEpoch} of {options.Epochs}" +
-                (resumeAt is { } at ? $", after its step {at.Step}." : "."));
-            if (CheckpointMetadata.From(latest.Checkpoint) is { EffectiveBatch: { } before, WorldSize: { } w } && before != options.EffectiveBatch)
-                Say($"{Label}: the effective batch changed from {before} ({w} ranks) to {options.EffectiveBatch} ({ranks.WorldSize} ranks); " +
-                    $"the lr follows the new one ({baseLr:G4}).", warning: true);
-        }
-        else
-        {
-            Say($"{Label}: {options.Model} depths [{options.DepthsText()}], {nParameters:N0} parameters, " +
-                $"{optimizer.NumElements:N0} optimized; lr {baseLr:G4} (effective batch {options.EffectiveBatch}), {options.Epochs} epochs.");
-        }
+        var latest = folder.LatestReadable(w => Say(w, warning: true));
+        var settings = Settings(latest, prepared.Groups);
+        var schedule = settings.Schedule;
+        using var optimizer = new FlatAdamW(settings.Apply(prepared.Groups, latest?.Path ?? options.OutputDir), schedule.BaseLr,
+            settings.Beta1, settings.Beta2, settings.Eps);
+        var nParameters = model.parameters().Sum(p => p.numel());
+        var start = Resume(latest, model, optimizer, schedule, nParameters, ranks);
+        var metadata = new CheckpointMetadata(options.Model, options.Depths, phaseData.NumClasses, options.Phase.ToString(),
+            options.Idx, options.InputSize, options.EffectiveBatch, options.WorldSize);
+        Dictionary<string, object?> Checkpoint(int epoch) => PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata, dropPathRandom);
 
         var mixup = new Mixup(new MixupOptions(phaseData.NumClasses, options.Mixup, options.Cutmix, options.CutmixMinMax,
             options.MixupProb, options.MixupSwitchProb, options.MixupMode, options.Smoothing));
         var trainer = new EpochTrainer(model, optimizer, mixup, options, Label, ranks);
-        EvalResult? initial = null;
-        if (options.EvaluateBeforeTraining && startEpoch == 0 && leader)
-        {
-            initial = Evaluator.Evaluate(model, phaseData.Val, cancellation);
-            Say($"{Label} before training: top-1 {initial.Acc1:F2}%, top-5 {initial.Acc5:F2}%.");
-        }
+        var initial = options.EvaluateBeforeTraining && start.Epoch == 0 && leader ? EvaluateBeforeTraining(model, phaseData, cancellation) : null;
         phaseData.Train.CorruptImage += m => Say(m, warning: true);
+        var trainCount = phaseData.Train.Dataset.Count;
         EvalResult? eval = null;
         var maxAccuracy = 0.0;
-        long trainedImages = 0;
-        double trainSeconds = 0;
-        var epochsTrained = 0;
-        for (var epoch = startEpoch; epoch < options.Epochs; epoch++)
+        var (epochsTrained, trainedImages, trainSeconds) = (0, 0L, 0.0);
+        for (var epoch = start.Epoch; epoch < options.Epochs; epoch++)
         {
-            // Preempted while the last epoch was evaluated and saved: its checkpoint is where the next attempt starts.
-            if (epoch > startEpoch && preemption.IsCancellationRequested)
+            // Preempted while the last epoch was saved and evaluated: its checkpoint is where the next attempt starts.
+            if (epoch > start.Epoch && preemption.IsCancellationRequested)
                 throw new OperationCanceledException(preemption);
-            // Each epoch draws drop-path masks from its own seed, so a resumed run draws what an uninterrupted one would.
-            // Every rank draws its own masks (official: seed + rank), so W ranks are not W copies of one rank's noise.
-            dropPathRandom.manual_seed((options.Seed + ranks.Rank) * 100_003L + epoch);
-            var from = epoch == startEpoch ? resumeAt : null;
-            if (from is not null && resumeRandom is not null)
-                dropPathRandom.set_state(resumeRandom);
-            optimizer.LearningRate = schedule.LrForEpoch(epoch, freshStart);
-            var (rankLoss, rankImages, seconds, stoppedAt) = trainer.Train(phaseData.Train, phaseData.Train.Dataset.Count, epoch, Report,
-                cancellation, from, preemption);
+            var within = epoch == start.Epoch ? start.Within : null;
+            SeedDropPath(dropPathRandom, ranks.Rank, epoch, within is null ? null : start.Random);
+            var lr = optimizer.LearningRate = schedule.LrForEpoch(epoch, start.FreshStart);
+            var (rankLoss, rankImages, seconds, stoppedAt) = trainer.Train(phaseData.Train, trainCount, epoch, Report, cancellation, within, preemption);
             if (stoppedAt is { } position)
-            {
-                var path = folder.SaveStep(PhaseCheckpoint.BuildWithinEpoch(model, optimizer, schedule, epoch, position, metadata, dropPathRandom),
-                    epoch, position.Step);
-                Say($"{Label}: preempted after step {position.Step} of epoch {epoch}; saved {path} to resume from there.");
-                Report(new StepCheckpointSaved(Label, epoch, position.Step,
-                    EpochTrainer.StepsPerEpoch(phaseData.Train, phaseData.Train.Dataset.Count, options), path));
-                throw new OperationCanceledException(preemption);
-            }
+                throw Preempted(folder.SaveStep(PhaseCheckpoint.BuildWithinEpoch(model, optimizer, schedule, epoch, position, metadata, dropPathRandom),
+                    epoch, position.Step), epoch, position.Step, EpochTrainer.StepsPerEpoch(phaseData.Train, trainCount, options), preemption);
             DataParallel.CheckReplicas(optimizer.FlatParameters, ranks, Label, epoch);
             var loss = DataParallel.MeanOverRanks(rankLoss, ranks, device);
             if (!leader)
                 continue;
-            var images = rankImages * ranks.WorldSize;
+            // main.py:383-386: lr_scheduler.step(epoch), save, then evaluate.
+            optimizer.LearningRate = schedule.ValueAt(epoch);
+            var checkpoint = folder.SaveEpoch(Checkpoint(epoch), epoch, options.SaveCkptNum * options.SaveFreq);
             eval = Evaluator.Evaluate(model, phaseData.Val, cancellation);
-            var checkpoint = folder.SaveEpoch(PhaseCheckpoint.Build(model, optimizer, schedule, epoch, metadata, dropPathRandom), epoch,
-                options.SaveCkptNum * options.SaveFreq);
             maxAccuracy = Math.Max(maxAccuracy, eval.Acc1);
-            var log = new EpochLog(optimizer.LearningRate, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds,
+            var images = rankImages * ranks.WorldSize;
+            var log = new EpochLog(lr, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds,
                 options.EffectiveBatch, ranks.WorldSize);
             log.AppendTo(options.OutputDir);
             Report(new EpochCompleted(Label, log, options.Epochs, checkpoint, maxAccuracy));
-            trainedImages += images;
-            trainSeconds += seconds;
-            epochsTrained++;
+            (epochsTrained, trainedImages, trainSeconds) = (epochsTrained + 1, trainedImages + images, trainSeconds + seconds);
         }
         if (!leader)
-            return new PhaseResult(Label, options.Epochs - startEpoch, null, clock.Elapsed.TotalSeconds, 0, null, AlreadyFinished: false);
-        var finished = folder.SaveFinished(PhaseCheckpoint.Build(model, optimizer, schedule, options.Epochs - 1, metadata, dropPathRandom));
+            return new PhaseResult(Label, options.Epochs - start.Epoch, null, clock.Elapsed.TotalSeconds, 0, null, AlreadyFinished: false);
+        var finished = folder.SaveFinished(Checkpoint(options.Epochs - 1));
         eval ??= Evaluator.Evaluate(model, phaseData.Val, cancellation);
         Say($"{Label} finished: top-1 {eval.Acc1:F2}%, top-5 {eval.Acc5:F2}% → {finished}");
         return new PhaseResult(Label, epochsTrained, eval, clock.Elapsed.TotalSeconds,
             trainSeconds > 0 ? trainedImages / trainSeconds : 0, finished, AlreadyFinished: false, initial);
+    }
+
+    /// <summary>Where training starts: the first epoch, the fresh start the schedule counts from (none after a resume), and a position and drop-path state inside that epoch.</summary>
+    private sealed record Start(int Epoch, int? FreshStart, EpochPosition? Within = null, Tensor? Random = null);
+
+    /// <summary>
+    /// The optimizer and lr schedule to train with: the flags' for a fresh phase; after a resume the checkpoint's, as
+    /// main.py's auto-resume restores them (utils.py:347-349), saying which flags asked for something else.
+    /// </summary>
+    private OptimizerSettings Settings(LatestCheckpoint? latest, IReadOnlyList<ParameterGroup> groups)
+    {
+        var asked = OptimizerSettings.From(options, groups);
+        if (latest is not { } at || OptimizerSettings.FromCheckpoint(at.Checkpoint, at.Path) is not { } kept)
+            return asked;
+        if (kept.DifferencesFrom(options, asked) is { Count: > 0 } differences)
+            Say($"{Label}: {at.Path} was trained with other settings than {string.Join(", ", differences)}; " +
+                "resuming on the checkpoint's, as the official auto-resume restores its optimizer and lr scheduler.", warning: true);
+        return kept;
+    }
+
+    /// <summary>Auto-resume (utils.py:326-352): the latest readable checkpoint's weights and optimizer state, or a fresh start at --start_epoch.</summary>
+    private Start Resume(LatestCheckpoint? latest, VisionTransformer model, FlatAdamW optimizer, CosineSchedule schedule, long nParameters,
+        ICollective ranks)
+    {
+        if (latest is not { } at)
+        {
+            Say($"{Label}: {options.Model} depths [{options.DepthsText()}], {nParameters:N0} parameters, " +
+                $"{optimizer.NumElements:N0} optimized; lr {schedule.BaseLr:G4} (effective batch {options.EffectiveBatch}), {options.Epochs} epochs.");
+            return new Start(options.StartEpoch, options.StartEpoch);
+        }
+        PhaseCheckpoint.LoadAllStages(model, at.Checkpoint, at.Path);
+        if (at.Checkpoint["optimizer"] is System.Collections.IDictionary state)
+            optimizer.LoadStateDict(state, at.Path);
+        Say($"Resumed from {at.Path}: continuing at epoch {at.StartEpoch} of {options.Epochs}" +
+            (at.Within is { } position ? $", after its step {position.Step}." : "."));
+        if (CheckpointMetadata.From(at.Checkpoint) is { EffectiveBatch: { } before, WorldSize: { } w } && before != options.EffectiveBatch)
+            Say($"{Label}: the effective batch changed from {before} ({w} ranks) to {options.EffectiveBatch} ({ranks.WorldSize} ranks).", warning: true);
+        // Inside an epoch, the drop-path generator goes on from where it stopped, not from the epoch's seed.
+        return new Start(at.StartEpoch, null, at.Within, at.Within is null ? null : at.Checkpoint["rng_state"] as Tensor);
+    }
+
+    /// <summary>
+    /// Each epoch draws drop-path masks from its own seed, so a resumed run draws what an uninterrupted one would; every
+    /// rank draws its own (official: seed + rank), so W ranks are not W copies of one rank's noise. A run resumed inside
+    /// an epoch goes on from the generator's saved <paramref name="state"/>.
+    /// </summary>
+    private void SeedDropPath(Generator random, int rank, int epoch, Tensor? state)
+    {
+        random.manual_seed((options.Seed + rank) * 100_003L + epoch);
+        if (state is not null)
+            random.set_state(state);
+    }
+
+    private void AnnounceBatch(ICollective ranks)
+    {
+        if (OfficialRecipe.BatchWarning(options) is { } differs)
+            Say(differs, warning: true);
+        if (ranks.WorldSize > 1 && ranks.Rank == 0)
+            Say($"{Label}: data-parallel over {ranks.WorldSize} ranks ({ranks.Backend}); effective batch {ranks.WorldSize} x {options.BatchSize} x {options.UpdateFreq} = {options.EffectiveBatch}.");
+    }
+
+    private EvalResult EvaluateBeforeTraining(VisionTransformer model, PhaseData phaseData, CancellationToken cancellation)
+    {
+        var initial = Evaluator.Evaluate(model, phaseData.Val, cancellation);
+        Say($"{Label} before training: top-1 {initial.Acc1:F2}%, top-5 {initial.Acc5:F2}%.");
+        return initial;
+    }
+
+    /// <summary>Reports the checkpoint a preempted phase saved inside <paramref name="epoch"/> and returns the exception that stops it.</summary>
+    private OperationCanceledException Preempted(string path, int epoch, int step, int steps, CancellationToken preemption)
+    {
+        Say($"{Label}: preempted after step {step} of epoch {epoch}; saved {path} to resume from there.");
+        Report(new StepCheckpointSaved(Label, epoch, step, steps, path));
+        return new OperationCanceledException(preemption);
+    }
+
+    private PhaseResult AlreadyFinished(CheckpointDirectory folder, Stopwatch clock)
+    {
+        Say($"Already finished: {folder.FinishedPath} exists; not training again.");
+        var last = EpochLog.Last(options.OutputDir);
+        return new PhaseResult(Label, 0, last is null ? null : new EvalResult(last.TestAcc1, last.TestAcc5, last.TestLoss, 0),
+            clock.Elapsed.TotalSeconds, 0, folder.FinishedPath, AlreadyFinished: true);
     }
 
     private PhaseResult Evaluate(VisionTransformer model, PhaseData phaseData, CheckpointDirectory folder, Stopwatch clock, CancellationToken cancellation)

@@ -1,3 +1,5 @@
+using CloudAssembly.Contracts;
+
 namespace CloudAssembly.Training;
 
 /// <summary>
@@ -9,7 +11,8 @@ public sealed record TrainOptions
 {
     public Phase Phase { get; init; } = Phase.E2E;
     public string Model { get; init; } = "deit_base_patch16_224";
-    public IReadOnlyList<int> DividedDepths { get; init; } = [];
+    /// <summary>Blocks of each stage (module), the official <c>--divided_depths</c>; K = its length.</summary>
+    public IReadOnlyList<int> Depths { get; init; } = [];
     public int? Idx { get; init; }
     public string? MetaModel { get; init; }
     public IReadOnlyList<string> IncubationModels { get; init; } = [];
@@ -28,9 +31,9 @@ public sealed record TrainOptions
     public bool FinetuneNewHead { get; init; }
 
     public int BatchSize { get; init; } = 64;
-    public int UpdateFreq { get; init; } = 1;
+    public int UpdateFreq { get; init; } = OfficialDefaults.UpdateFreq;
     public int Epochs { get; init; } = 300;
-    public int InputSize { get; init; } = 224;
+    public int InputSize { get; init; } = OfficialDefaults.InputSize;
     public double Drop { get; init; }
     public double DropPath { get; init; } = 0.1;
 
@@ -44,32 +47,32 @@ public sealed record TrainOptions
     /// acts only with <c>--use_amp 1</c>.
     /// </summary>
     public bool ClipGradInFp32 { get; init; }
-    public double WeightDecay { get; init; } = 0.05;
-    public double Lr { get; init; } = 5e-4;
-    public double WarmupLr { get; init; } = 1e-6;
-    public double MinLr { get; init; } = 1e-5;
-    public int WarmupEpochs { get; init; } = 20;
+    public double WeightDecay { get; init; } = OfficialDefaults.WeightDecay;
+    public double Lr { get; init; } = OfficialDefaults.Lr;
+    public double WarmupLr { get; init; } = OfficialDefaults.WarmupLr;
+    public double MinLr { get; init; } = OfficialDefaults.MinLr;
+    public int WarmupEpochs { get; init; } = OfficialDefaults.WarmupEpochs;
 
-    public double ColorJitter { get; init; } = 0.4;
-    public string Aa { get; init; } = "rand-m9-mstd0.5-inc1";
-    public double Smoothing { get; init; } = 0.1;
+    public double ColorJitter { get; init; } = OfficialDefaults.ColorJitter;
+    public string Aa { get; init; } = OfficialDefaults.Aa;
+    public double Smoothing { get; init; } = OfficialDefaults.Smoothing;
     public string TrainInterpolation { get; init; } = "bicubic";
-    public bool RepeatedAug { get; init; } = true;
-    public double Reprob { get; init; } = 0.25;
+    public bool RepeatedAug { get; init; } = OfficialDefaults.RepeatedAug;
+    public double Reprob { get; init; } = OfficialDefaults.Reprob;
 
     /// <summary>Padding of the small-input (≤ 32 px) RandomCrop; DeiT fixes it at 4.</summary>
-    public int CropPadding { get; init; } = 4;
+    public int CropPadding { get; init; } = OfficialDefaults.CropPadding;
     public string Remode { get; init; } = "pixel";
     public int Recount { get; init; } = 1;
-    public double Mixup { get; init; } = 0.8;
-    public double Cutmix { get; init; } = 1.0;
+    public double Mixup { get; init; } = OfficialDefaults.Mixup;
+    public double Cutmix { get; init; } = OfficialDefaults.Cutmix;
     public (double Min, double Max)? CutmixMinMax { get; init; }
     public double MixupProb { get; init; } = 1.0;
     public double MixupSwitchProb { get; init; } = 0.5;
     public string MixupMode { get; init; } = "batch";
 
-    public string DataPath { get; init; } = "data";
-    public string DataSet { get; init; } = "IMNET";
+    public string DataPath { get; init; } = OfficialDefaults.DataPath;
+    public string DataSet { get; init; } = OfficialDefaults.DataSet;
     public string OutputDir { get; init; } = ".";
     public string Device { get; init; } = "cuda";
     public string? LibTorch { get; init; }
@@ -125,5 +128,5 @@ public sealed record TrainOptions
     /// <summary>The norm each optimizer step clips at: <c>--clip-grad</c> under AMP, or in fp32 when asked; otherwise none.</summary>
     public double? StepClipNorm => UseAmp || ClipGradInFp32 ? ClipGrad : null;
 
-    public string DepthsText() => string.Join(' ', DividedDepths);
+    public string DepthsText() => string.Join(' ', Depths);
 }

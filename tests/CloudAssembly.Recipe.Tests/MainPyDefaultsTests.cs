@@ -23,8 +23,8 @@ public class MainPyDefaultsTests
     {
         var bound = TrainFlags.Parse("").Options;
         var defaults = new TrainOptions();
-        Assert.Equal(defaults, bound with { DividedDepths = defaults.DividedDepths, IncubationModels = defaults.IncubationModels });
-        Assert.Empty(bound.DividedDepths);
+        Assert.Equal(defaults, bound with { Depths = defaults.Depths, IncubationModels = defaults.IncubationModels });
+        Assert.Empty(bound.Depths);
         Assert.Empty(bound.IncubationModels);
     }
 

@@ -84,7 +84,7 @@ public class MtAdamWStepTests
         {
             Phase = Phase.MT,
             Model = "vit_mini_patch4_28",
-            DividedDepths = [2, 2, 2, 2],
+            Depths = [2, 2, 2, 2],
             Idx = idx,
             MetaModel = ReferenceFiles.Path1Channel,
             InputSize = 28,

@@ -16,6 +16,12 @@ public static class RecipeReference
 
     public static JsonElement Section(string name) => Root.GetProperty(name);
 
+    private static readonly JsonElement SemanticsRoot =
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(ReferenceFiles.Folder, "official_semantics.json"))).RootElement;
+
+    /// <summary>A section of <c>official_semantics.json</c> (transcribed from the official code; see the reference README).</summary>
+    public static JsonElement Semantics(string name) => SemanticsRoot.GetProperty(name);
+
     /// <summary>The indices of a list section, for theories (one case per entry).</summary>
     public static TheoryData<int> Indices(string section) => [.. Enumerable.Range(0, Section(section).GetArrayLength())];
 

@@ -14,7 +14,7 @@ public class EvaluatorTests
         var options = FashionMnist.Phase(PhaseFixtures.TempFolder(), epochs: 1, evalLimit: 10) with { BatchSize = 4 };
         var data = PhaseDataFactory.Create(options, CPU);
         manual_seed(1);
-        using var model = new VisionTransformer(ModelCatalog.Create(options.Model, data.NumClasses, options.DividedDepths));
+        using var model = new VisionTransformer(ModelCatalog.Create(options.Model, data.NumClasses, options.Depths));
 
         var result = Evaluator.Evaluate(model, data.Val);
 

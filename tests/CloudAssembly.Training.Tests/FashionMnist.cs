@@ -21,7 +21,7 @@ public static class FashionMnist
     {
         Phase = Training.Phase.PT,
         Model = "vit_mini_patch4_28",
-        DividedDepths = [1, 1, 1, 1],
+        Depths = [1, 1, 1, 1],
         InputSize = 28,
         DataSet = "FMNIST",
         DataPath = Path,

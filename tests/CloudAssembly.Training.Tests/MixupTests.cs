@@ -94,4 +94,25 @@ public class MixupTests
         Assert.True(images.eq(before).all().item<bool>());
         Assert.Equal(0.9 + 0.1 / 3, targets[1, 1].item<float>(), 5);
     }
+
+    [Fact]
+    public void An_odd_batch_passes_unmixed_when_mixup_and_cutmix_are_off()
+    {
+        var mixup = new Mixup(new MixupOptions(NumClasses: 3, MixupAlpha: 0, CutmixAlpha: 0, LabelSmoothing: 0.1));
+        var original = Images().narrow(0, 0, 3);
+        var images = original.clone();
+        var labels = tensor(new long[] { 0, 1, 2 });
+        var (targets, lambda) = mixup.Apply(images, labels, new SampleRandom(7));
+        Assert.Equal(1.0, lambda);
+        Assert.True(images.eq(original).all().item<bool>());
+        Assert.True(targets.eq(SoftTargetCrossEntropy.SmoothedOneHot(labels, 3, 0.1)).all().item<bool>());
+    }
+
+    [Fact]
+    public void An_odd_batch_is_refused_while_mixup_is_on()
+    {
+        var mixup = new Mixup(new MixupOptions(NumClasses: 3));
+        var e = Assert.Throws<ArgumentException>(() => mixup.Apply(Images().narrow(0, 0, 3).clone(), tensor(new long[] { 0, 1, 2 }), new SampleRandom(7)));
+        Assert.Contains("--batch_size is 3", e.Message);
+    }
 }

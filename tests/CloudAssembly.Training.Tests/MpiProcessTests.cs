@@ -68,4 +68,21 @@ public class MpiProcessTests
         Assert.Equal(2, code);
         Assert.Contains("error: --world_size 2 on the CPU needs one process per rank started by MPI (mpiexec -n 2", output);
     }
+
+    /// <summary>As the official code takes its world from the launcher (utils.py:266-269): without --world_size, mpiexec's two processes are ranks 0 and 1 of 2.</summary>
+    [Fact]
+    public void Under_mpiexec_the_world_size_defaults_to_the_processes_started()
+    {
+        var (code, output) = Launch("mpiexec", ["-n", "2", "dotnet", Cli, .. Flags, "--device", "cpu", "--output_dir", PhaseFixtures.TempFolder()]);
+        Assert.True(code == 0, $"mpiexec exited with {code}:\n{output}");
+        Assert.Contains("data-parallel over 2 ranks (MPI processes); effective batch 2 x 32 x 1 = 64", output);
+    }
+
+    [Fact]
+    public void Under_mpiexec_a_world_size_of_one_is_refused_instead_of_two_rank_0s_sharing_one_output_dir()
+    {
+        var (code, output) = Launch("mpiexec", ["-n", "2", "dotnet", Cli, .. Flags, "--device", "cpu", "--world_size", "1", "--output_dir", PhaseFixtures.TempFolder()]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("--world_size 1 contradicts the 2 processes mpiexec started: pass --world_size 2 or leave it out.", output);
+    }
 }

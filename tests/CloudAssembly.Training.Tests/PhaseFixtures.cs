@@ -35,7 +35,7 @@ public static class PhaseFixtures
     {
         Phase = phase,
         Model = Model,
-        DividedDepths = depths,
+        Depths = depths,
         InputSize = 28,
         Device = "cpu",
         DropPath = 0.1,

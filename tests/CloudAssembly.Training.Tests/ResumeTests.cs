@@ -1,5 +1,7 @@
+using System.Text.Json;
 using CloudAssembly.Contracts;
 using CloudAssembly.Model.Checkpoints;
+using CloudAssembly.TestSupport;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Engine;
 using static TorchSharp.torch;
@@ -184,5 +186,70 @@ public class ResumeTests
         foreach (var key in new[] { "\"train_lr\"", "\"train_loss\"", "\"test_acc1\"", "\"test_acc5\"", "\"test_loss\"", "\"epoch\"", "\"n_parameters\"" })
             Assert.Contains(key, lines[0]);
         Assert.Equal(2, EpochLog.FromJson(lines[2])!.Epoch);
+    }
+
+    /// <summary>
+    /// official_semantics.json <c>resume_schedule</c> (utils.py:347-350, timm's scheduler load_state_dict, main.py:370):
+    /// a run stopped after epoch 2 and resumed with other schedule and weight-decay flags trains on the checkpoint's
+    /// cosine and weight decay up to the new --epochs, and, unlike the official code, says which flags it overrode.
+    /// </summary>
+    [Fact]
+    public void A_resumed_phase_keeps_the_checkpoints_lr_schedule_and_weight_decay_and_names_the_flags_that_differ()
+    {
+        var reference = RecipeReference.Semantics("resume_schedule");
+        var folder = PhaseFixtures.TempFolder();
+        TrainOptions Flags(JsonElement f) => FashionMnist.Phase(folder, f.GetProperty("epochs").GetInt32(), trainLimit: 128, evalLimit: 64) with
+        {
+            BatchSize = 64,
+            UpdateFreq = 2,
+            Lr = f.GetProperty("lr").GetDouble(),
+            MinLr = f.GetProperty("min_lr").GetDouble(),
+            WarmupLr = f.GetProperty("warmup_lr").GetDouble(),
+            WarmupEpochs = f.GetProperty("warmup_epochs").GetInt32(),
+            WeightDecay = f.GetProperty("weight_decay").GetDouble(),
+        };
+        var first = Flags(reference.GetProperty("first"));
+        Assert.Equal(reference.GetProperty("effective_batch").GetInt32(), first.EffectiveBatch);
+        var stoppedAfter = reference.GetProperty("stopped_after_epoch").GetInt32();
+        using (var kill = new CancellationTokenSource())
+        {
+            var runner = new PhaseRunner(first, PhaseDataFactory.Create, e => { if (e is EpochCompleted c && c.Log.Epoch == stoppedAfter) kill.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(kill.Token));
+        }
+
+        var warnings = new List<string>();
+        new PhaseRunner(Flags(reference.GetProperty("resumed")), PhaseDataFactory.Create,
+            e => { if (e is PhaseMessage { IsWarning: true } w) warnings.Add(w.Text); }).Run();
+
+        var expected = reference.GetProperty("lr_per_epoch").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var trained = File.ReadAllLines(Path.Combine(folder, "log.txt")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("train_lr").GetDouble()).ToArray();
+        Assert.Equal(expected.Length, trained.Length);
+        for (var epoch = 0; epoch < expected.Length; epoch++)
+            Assert.True(Math.Abs(trained[epoch] - expected[epoch]) <= 1e-9 * expected[epoch], $"epoch {epoch}: lr {trained[epoch]} vs official {expected[epoch]}");
+        var kept = reference.GetProperty("kept_weight_decay").GetDouble();
+        var finished = TorchLoadReader.Read(Path.Combine(folder, CheckpointDirectory.FinishedName));
+        var groups = (System.Collections.IList)((System.Collections.IDictionary)finished["optimizer"]!)["param_groups"]!;
+        Assert.Equal([0.0, kept], groups.Cast<System.Collections.IDictionary>().Select(g => Convert.ToDouble(g["weight_decay"])).Order());
+        var warning = Assert.Single(warnings, w => w.Contains("other settings than"));
+        foreach (var part in new[] { "--epochs 12 (the cosine keeps its 10 epochs", "--lr 0.0005 (lr 0.000125 at effective batch 128; kept 0.00025)",
+            "--min-lr 1e-05 (kept 0.0001)", "--warmup-lr 1e-06 (kept 1e-05)", "--warmup-epochs 0 (kept 3)", "--weight-decay 0.1 (kept 0.05)" })
+            Assert.Contains(part, warning);
+    }
+
+    /// <summary>main.py:384-386 saves an epoch's checkpoint before evaluating it: a phase stopped during that evaluation keeps the epoch.</summary>
+    [Fact]
+    public void An_epoch_is_saved_before_it_is_evaluated_so_a_stop_during_evaluation_keeps_it()
+    {
+        var folder = PhaseFixtures.TempFolder();
+        using (var stop = new CancellationTokenSource())
+        {
+            var runner = new PhaseRunner(FashionMnist.Phase(folder, epochs: 2), PhaseDataFactory.Create,
+                e => { if (e is StepProgress { Epoch: 0 } p && p.Step == p.Steps) stop.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(stop.Token));
+        }
+        Assert.Equal(["checkpoint-0.pth"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        var messages = new List<string>();
+        new PhaseRunner(FashionMnist.Phase(folder, epochs: 2), PhaseDataFactory.Create, e => { if (e is PhaseMessage m) messages.Add(m.Text); }).Run();
+        Assert.Contains(messages, m => m.Contains("checkpoint-0.pth: continuing at epoch 1"));
     }
 }

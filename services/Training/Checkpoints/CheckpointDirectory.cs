@@ -86,11 +86,10 @@ public sealed partial class CheckpointDirectory(string folder)
     }
 
     /// <summary>
-    /// The latest checkpoint that reads back completely, or null: <c>StartEpoch</c> is where training goes on, and
-    /// <c>Within</c> how far into that epoch (for a checkpoint taken inside it). Unreadable ones (a truncated upload,
-    /// a crash on a file system without atomic rename) are skipped, each with a warning.
+    /// The latest checkpoint that reads back completely, or null. Unreadable ones (a truncated upload, a crash on a file
+    /// system without atomic rename) are skipped, each with a warning.
     /// </summary>
-    public (int StartEpoch, string Path, Hashtable Checkpoint, EpochPosition? Within)? LatestReadable(Action<string> warn)
+    public LatestCheckpoint? LatestReadable(Action<string> warn)
     {
         // A checkpoint inside epoch e after s steps lies after every step of epoch e − 1 (whose checkpoint starts epoch e at step 0).
         var candidates = EpochCheckpoints().Select(c => (Epoch: c.Epoch + 1, Step: 0, c.Path))
@@ -104,10 +103,10 @@ public sealed partial class CheckpointDirectory(string folder)
                 if (checkpoint["model_stages"] is null || checkpoint["epoch"] is null)
                     throw new InvalidDataException($"Checkpoint '{path}' lacks model_stages or epoch.");
                 if (step == 0)
-                    return (start, path, checkpoint, null);
+                    return new LatestCheckpoint(start, path, checkpoint, null);
                 var within = PhaseCheckpoint.WithinEpoch(checkpoint, path)
                     ?? throw new InvalidDataException($"Checkpoint '{path}' is named as taken inside an epoch but does not say where.");
-                return (within.Epoch, path, checkpoint, within.Position);
+                return new LatestCheckpoint(within.Epoch, path, checkpoint, within.Position);
             }
             catch (InvalidDataException e)
             {

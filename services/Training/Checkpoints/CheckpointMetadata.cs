@@ -7,7 +7,7 @@ namespace CloudAssembly.Training.Checkpoints;
 /// model or another module is refused with a clear message (official checkpoints have no such key). The effective batch
 /// and world size are recorded so that a resume with another world size can say what changed; nothing else depends on W.
 /// </summary>
-public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> DividedDepths, int NumClasses, string Phase, int? Idx, int InputSize,
+public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> Depths, int NumClasses, string Phase, int? Idx, int InputSize,
     int? EffectiveBatch = null, int? WorldSize = null)
 {
     public const string Key = "cloudassembly";
@@ -15,7 +15,7 @@ public sealed record CheckpointMetadata(string Model, IReadOnlyList<int> Divided
     public Dictionary<string, object?> ToPickle() => new()
     {
         ["model"] = Model,
-        ["divided_depths"] = DividedDepths.Cast<object?>().ToList(),
+        ["divided_depths"] = Depths.Cast<object?>().ToList(),
         ["num_classes"] = NumClasses,
         ["phase"] = Phase,
         ["idx"] = Idx,

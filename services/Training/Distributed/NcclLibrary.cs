@@ -50,7 +50,7 @@ public sealed unsafe class NcclLibrary
     }
 
     private static string Resolved(string folder) =>
-        new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder;
+        Directory.Exists(folder) ? new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder : folder;
 
     public static NcclLibrary Load(string? setting, string? libtorchDir)
     {

@@ -13,7 +13,9 @@ namespace CloudAssembly.Training.Engine;
 
 /// <summary>
 /// The official <c>train_one_epoch</c>: data → mixup → forward → soft-target loss → backward (÷ update_freq) →
-/// every update_freq micro-batches average the gradients across ranks, clip and step. Clipping follows
+/// every update_freq micro-batches average the gradients across ranks, clip and step. As engine.py:30-33,57-64, the
+/// micro-batches of a last, partial group (fewer than update_freq before the epoch's steps run out) are trained and
+/// counted in the loss, but take no step: their gradients stay and join the next epoch's first step. Clipping follows
 /// <see cref="TrainOptions.StepClipNorm"/>: as the official code, only under AMP unless fp32 clipping is asked for. The
 /// loss is read back to the host every step on CPU and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the
 /// GPU never waits for the host in between.
@@ -33,7 +35,14 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
     /// skipped, and a step is taken after every update_freq-th micro-batch.
     /// </summary>
     public static int StepsPerEpoch(int microBatches, int datasetCount, TrainOptions options) =>
-        Math.Min(microBatches / options.UpdateFreq, datasetCount / options.EffectiveBatch);
+        TrainedMicroBatches(microBatches, datasetCount, options) / options.UpdateFreq;
+
+    /// <summary>
+    /// The micro-batches engine.py trains in one epoch: those whose step i // update_freq is below ⌊N / effective
+    /// batch⌋, a last partial group included (engine.py:31-33).
+    /// </summary>
+    public static int TrainedMicroBatches(int microBatches, int datasetCount, TrainOptions options) =>
+        Math.Min(microBatches, datasetCount / options.EffectiveBatch * options.UpdateFreq);
 
     /// <summary>
     /// Trains epoch <paramref name="epoch"/> from <paramref name="from"/> (its start unless resumed mid-epoch: the
@@ -46,12 +55,11 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
     {
         from ??= EpochPosition.Start;
         model.train();
-        optimizer.ZeroGrad();
         var steps = StepsPerEpoch(loader, datasetCount, options);
         if (steps == 0)
             throw new InvalidOperationException(
                 $"The training set ({datasetCount} samples) is smaller than one effective batch ({options.EffectiveBatch}); lower --batch_size or --update_freq.");
-        var microBatches = steps * options.UpdateFreq;
+        var microBatches = TrainedMicroBatches(loader.BatchesPerEpoch, datasetCount, options);
         var onGpu = model.parameters().First().device_type != DeviceType.CPU;
         using var lossSum = full(1, from.LossSum, dtype: ScalarType.Float64, device: model.parameters().First().device);
         var clock = Stopwatch.StartNew();

@@ -24,8 +24,9 @@ public sealed class Mixup
     /// <summary>Mixes <paramref name="images"/> in place and returns the soft targets and the λ that was used.</summary>
     public (Tensor Targets, double Lambda) Apply(Tensor images, Tensor labels, SampleRandom rng)
     {
-        if (images.shape[0] % 2 != 0)
-            throw new ArgumentException($"Mixup needs an even batch size, got {images.shape[0]}.");
+        // timm's Mixup asserts an even batch; the official code makes no Mixup at all when mixup and cutmix are off.
+        if (options.Active && images.shape[0] % 2 != 0)
+            throw new ArgumentException($"Mixup and cutmix pair sample i with sample B-1-i, so they need an even batch: --batch_size is {images.shape[0]}; make it even or turn both off (--mixup 0 --cutmix 0).");
         var (lambda, useCutmix) = SampleParameters(rng);
         if (lambda != 1.0)
         {

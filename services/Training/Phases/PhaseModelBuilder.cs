@@ -21,7 +21,7 @@ public static class PhaseModelBuilder
     public static PreparedModel Build(TrainOptions o, int numClasses, Device device, Action<string> log, Generator? random = null)
     {
         Validate(o);
-        var config = ModelCatalog.Create(o.Model, numClasses, o.DividedDepths, o.DropPath);
+        var config = ModelCatalog.Create(o.Model, numClasses, o.Depths, o.DropPath);
         if (o.InputSize != config.ImageSize)
             throw new ArgumentException(
                 $"--input-size {o.InputSize} does not match {o.Model}, which takes {config.ImageSize}x{config.ImageSize} images.");
@@ -66,7 +66,7 @@ public static class PhaseModelBuilder
 
     public static void Validate(TrainOptions o)
     {
-        if (o.DividedDepths.Count == 0)
+        if (o.Depths.Count == 0)
             throw new ArgumentException(
                 "--divided_depths is required for every phase (e.g. 1 1 1 1 for PT, 3 1 1 1 for MT --idx 0, 3 3 3 3 for FT).");
         if (o.StartEpoch < 0 || o.StartEpoch >= o.Epochs)
@@ -74,21 +74,21 @@ public static class PhaseModelBuilder
                 $"--start_epoch {o.StartEpoch} leaves nothing to train in --epochs {o.Epochs}: use 0..{o.Epochs - 1}.");
         if (o.SaveFreq < 1)
             throw new ArgumentException($"--save_freq must be at least 1, got {o.SaveFreq}.");
-        var k = o.DividedDepths.Count;
+        var k = o.Depths.Count;
         switch (o.Phase)
         {
             case Phase.MT when o.Idx is null:
                 throw new ArgumentException("--phase MT needs --idx, the index of the module to incubate.");
             case Phase.MT when o.Idx < 0 || o.Idx >= k:
                 throw new ArgumentException(
-                    $"--idx {o.Idx} is out of range for {k} stages (--divided_depths {string.Join(' ', o.DividedDepths)}): use 0..{k - 1}.");
+                    $"--idx {o.Idx} is out of range for {k} stages (--divided_depths {o.DepthsText()}): use 0..{k - 1}.");
             case Phase.MT when string.IsNullOrEmpty(o.MetaModel):
                 throw new ArgumentException("--phase MT needs --meta_model, the PT phase's finished_checkpoint.pth.");
             case Phase.FT when o.AssembledModel is not null && o.IncubationModels.Count > 0:
                 throw new ArgumentException("--phase FT starts from the K MT checkpoints or from one assembled model, not both: give one of them.");
             case Phase.FT when o.AssembledModel is null && o.IncubationModels.Count != k:
                 throw new ArgumentException(
-                    $"--phase FT with --divided_depths {string.Join(' ', o.DividedDepths)} needs {k} --incubation_models " +
+                    $"--phase FT with --divided_depths {o.DepthsText()} needs {k} --incubation_models " +
                     $"(one MT checkpoint per stage, in stage order), got {o.IncubationModels.Count}.");
         }
     }
