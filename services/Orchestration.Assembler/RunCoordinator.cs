@@ -14,7 +14,7 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// what is still in the outbox. Storing first means no trainer ever sees a command the run does not know about.
 /// </summary>
 public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, RunReportPublisher reports, AssemblerOptions options,
-    TimeProvider time, ILogger<RunCoordinator> log)
+    DataSources sources, TimeProvider time, ILogger<RunCoordinator> log)
 {
     public RunStore Runs => runs;
 
@@ -22,7 +22,7 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
     {
         try
         {
-            RunSpecRules.Validate(submit.RunId, submit.Spec, options.DataRoots);
+            RunSpecRules.Validate(submit.RunId, submit.Spec, sources);
         }
         catch (ArgumentException e)
         {
