@@ -13,7 +13,7 @@ public static class RunReport
         var m = completed.Metrics;
         output.WriteLine();
         output.WriteLine($"{"phase",-7}{"epochs",7}{"wall",10}{"device",10}{"img/s",9}{"top-1",9}{"top-5",9}");
-        foreach (var (phase, p) in m.Phases.OrderBy(p => PhaseKey.Parse(p.Key)))
+        foreach (var (phase, p) in m.Phases.OrderBy(p => p.Key))
             output.WriteLine($"{phase,-7}{p.Epochs,7}{p.WallSeconds,9:F1}s{p.DeviceSeconds,9:F1}s{p.ImagesPerSecond,9:F0}{p.Acc1,8:F2}%{p.Acc5,8:F2}%");
         if (m.AssembledAcc1BeforeFinetune is { } before)
             output.WriteLine($"assembled model: top-1 {before:F2}% straight out of assembly, {m.Acc1:F2}% after fine-tuning (top-5 {m.Acc5:F2}%)");

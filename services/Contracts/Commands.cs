@@ -23,5 +23,5 @@ public sealed record PrepareDataset(string RunId, string DataSet, string DataPat
 /// <paramref name="NodeRank"/> (torchrun's <c>--node_rank</c>); each is claimed by one trainer, which holds the phase's
 /// global ranks NodeRank × devicesPerNode onwards. Node 0 alone writes the phase's files and reports its progress and completion.
 /// </summary>
-public sealed record TrainPhase(string RunId, string Phase, int Attempt, string AttemptId, RunSpec Spec, DatasetRef Dataset,
+public sealed record TrainPhase(string RunId, PhaseKey Phase, int Attempt, string AttemptId, RunSpec Spec, DatasetRef Dataset,
     IReadOnlyList<string> Inputs, int Generation = 1, int NodeRank = 0, int Nodes = 1);

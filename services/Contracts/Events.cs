@@ -4,21 +4,21 @@ public sealed record DatasetReady(string RunId, DatasetRef Dataset, int TrainSam
 
 public sealed record DatasetFailed(string RunId, string Reason);
 
-public sealed record PhaseStarted(string RunId, string Phase, string AttemptId, string Trainer, DateTimeOffset At, int Attempt);
+public sealed record PhaseStarted(string RunId, PhaseKey Phase, string AttemptId, string Trainer, DateTimeOffset At, int Attempt);
 
 /// <summary>A phase's heartbeat with figures: epoch and step, the running loss, the last accuracy, throughput.</summary>
-public sealed record PhaseProgress(string RunId, string Phase, string AttemptId, int Epoch, int Epochs, int Step, int Steps,
+public sealed record PhaseProgress(string RunId, PhaseKey Phase, string AttemptId, int Epoch, int Epochs, int Step, int Steps,
     double Loss, double? Accuracy, double ImagesPerSecond, DateTimeOffset At);
 
-public sealed record PhaseCompleted(string RunId, string Phase, string AttemptId, string Checkpoint, PhaseMetrics Metrics);
+public sealed record PhaseCompleted(string RunId, PhaseKey Phase, string AttemptId, string Checkpoint, PhaseMetrics Metrics);
 
 /// <summary>
 /// The attempt stopped because its trainer was told to (SIGTERM: a node drain, a rollout, a spot preemption), after
 /// saving what it could. It is dispatched again and does not count against the phase's attempts.
 /// </summary>
-public sealed record PhasePreempted(string RunId, string Phase, string AttemptId, string Reason);
+public sealed record PhasePreempted(string RunId, PhaseKey Phase, string AttemptId, string Reason);
 
-public sealed record PhaseFailed(string RunId, string Phase, string AttemptId, string Reason, bool Retryable);
+public sealed record PhaseFailed(string RunId, PhaseKey Phase, string AttemptId, string Reason, bool Retryable);
 
 /// <summary>A submitted run was refused at the door (a bad spec); nothing was stored or started. <paramref name="Reason"/> is one sentence.</summary>
 public sealed record RunRejected(string RunId, string Reason);

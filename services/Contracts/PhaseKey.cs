@@ -1,22 +1,40 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace CloudAssembly.Contracts;
 
 /// <summary>
-/// One job of a run: a phase and, for MT, the module index. Its text form names the run's blob folder: PT, MT_2, FT,
-/// Eval, E2E. Keys sort in the order the method runs them: PT, MT_0..MT_K-1, FT, Eval, then the E2E baseline.
+/// One job of a run: a phase and, for MT, the module index. Its text form, the only one there is, names the run's blob
+/// folder and travels in messages, <c>run.json</c> and pointers: PT, MT_2, FT, Eval, E2E. Text is parsed once, where
+/// it enters (a message, a file, the command line), and only in that canonical form, so one phase never has two names
+/// (<c>MT_01</c> or <c>0</c> are refused). Keys sort in the order the method runs them: PT, MT_0..MT_K-1, FT, Eval,
+/// then the E2E baseline.
 /// </summary>
-public sealed record PhaseKey(PhaseKind Kind, int? Index = null) : IComparable<PhaseKey>
+[JsonConverter(typeof(PhaseKeyJsonConverter))]
+public sealed record PhaseKey : IComparable<PhaseKey>
 {
-    public static PhaseKey Pretrain { get; } = new(PhaseKind.PT);
+    private PhaseKey(PhaseKind kind, int? index)
+    {
+        Kind = kind;
+        Index = index;
+    }
 
-    public static PhaseKey Finetune { get; } = new(PhaseKind.FT);
+    public PhaseKind Kind { get; }
 
-    public static PhaseKey Evaluate { get; } = new(PhaseKind.Eval);
+    /// <summary>The module index of an MT job; null for every other kind.</summary>
+    public int? Index { get; }
 
-    public static PhaseKey Baseline { get; } = new(PhaseKind.E2E);
+    public static PhaseKey Pretrain { get; } = new(PhaseKind.PT, null);
 
-    public static PhaseKey Module(int index) => new(PhaseKind.MT, index);
+    public static PhaseKey Finetune { get; } = new(PhaseKind.FT, null);
+
+    public static PhaseKey Eval { get; } = new(PhaseKind.Eval, null);
+
+    public static PhaseKey Baseline { get; } = new(PhaseKind.E2E, null);
+
+    public static PhaseKey Module(int index) =>
+        index >= 0 ? new(PhaseKind.MT, index) : throw new ArgumentOutOfRangeException(nameof(index), index, "A module index is 0 or more.");
 
     public override string ToString() => Kind == PhaseKind.MT ? $"MT_{Index}" : Kind.ToString();
 
@@ -31,12 +49,24 @@ public sealed record PhaseKey(PhaseKind Kind, int? Index = null) : IComparable<P
         _ => 4,
     };
 
-    public static PhaseKey Parse(string text)
+    public static PhaseKey Parse(string text) =>
+        TryParse(text, out var key) ? key : throw new FormatException($"'{text}' is not a phase (PT, MT_<i>, FT, Eval, E2E).");
+
+    /// <summary>Reads the canonical form only: <c>MT_</c> and a module index without sign or leading zeros, or one of the other kinds' names.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out PhaseKey? key)
     {
-        if (text.StartsWith("MT_", StringComparison.Ordinal) && int.TryParse(text[3..], NumberStyles.None, CultureInfo.InvariantCulture, out var i))
-            return Module(i);
-        return Enum.TryParse<PhaseKind>(text, out var kind) && kind != PhaseKind.MT
-            ? new PhaseKey(kind)
-            : throw new FormatException($"'{text}' is not a phase (PT, MT_<i>, FT, Eval, E2E).");
+        key = text switch
+        {
+            "PT" => Pretrain,
+            "FT" => Finetune,
+            "Eval" => Eval,
+            "E2E" => Baseline,
+            ['M', 'T', '_', .. var digits] when IsIndex(digits) => Module(int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture)),
+            _ => null,
+        };
+        return key is not null;
     }
+
+    private static bool IsIndex(string digits) =>
+        digits.Length is > 0 and <= 4 && digits.All(char.IsAsciiDigit) && (digits == "0" || digits[0] != '0');
 }

@@ -9,6 +9,6 @@ public sealed record RunMetrics(
     double Acc5,
     double? AssembledAcc1BeforeFinetune,
     double? BaselineAcc1,
-    IReadOnlyDictionary<string, PhaseMetrics> Phases,
+    IReadOnlyDictionary<PhaseKey, PhaseMetrics> Phases,
     double WallSeconds,
     double DeviceSeconds);

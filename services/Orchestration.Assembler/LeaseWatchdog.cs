@@ -83,9 +83,8 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
             await coordinator.Runs.Blobs.DeleteAsync(BlobLayout.Active(runId), ct);
             return;
         }
-        foreach (var (name, phase) in run.Phases.Where(p => p.Value.IsActive))
+        foreach (var (key, phase) in run.Phases.Where(p => p.Value.IsActive))
         {
-            var key = PhaseKey.Parse(name);
             var nodes = RunStateMachine.Nodes(run.Spec, key);
             // Each rank slot of the attempt has its own lease; the first that is lost decides for the whole attempt.
             for (var node = 0; node < nodes; node++)
@@ -108,7 +107,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
     /// <summary>Judges the lease of rank slot <paramref name="node"/>; true when that changed the run (the attempt was given up or sent again).</summary>
     private async Task<bool> CheckAsync(RunDocument run, PhaseKey key, PhaseState phase, int node, int nodes, CancellationToken ct)
     {
-        var lease = await leases.TryReadAsync(run.RunId, key.ToString(), ct, node);
+        var lease = await leases.TryReadAsync(BlobLayout.Lease(run.RunId, key, node), ct);
         var slot = $"{phase.AttemptId}/{node}";
         var who = nodes > 1 ? $" (node {node} of {nodes})" : "";
         if (lease is not { Lease: var held, ETag: var etag } || held.AttemptId != phase.AttemptId)
@@ -137,11 +136,11 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         if ((silent <= options.LeaseTimeout && stalled <= options.ProgressTimeout) || InStorageGrace)
             return false;
         observed.TryRemove(observation, out _);
-        if (await pointers.TryReadAsync(run.RunId, key.ToString(), ct) is { Pointer: { Finished: { } finished, Metrics: { } metrics } })
+        if (await pointers.TryReadAsync(BlobLayout.Pointer(run.RunId, key), ct) is { Pointer: { Finished: { } finished, Metrics: { } metrics } })
         {
             log.LogWarning("Run {RunId} {Phase}: attempt {Attempt} finished but its completion never arrived; recovering it", run.RunId, key, phase.Attempt);
             await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnPhaseCompleted(r,
-                new PhaseCompleted(run.RunId, key.ToString(), held.AttemptId, finished, metrics), time.GetUtcNow()), bus, ct);
+                new PhaseCompleted(run.RunId, key, held.AttemptId, finished, metrics), time.GetUtcNow()), bus, ct);
             return true;
         }
         var reason = (silent > options.LeaseTimeout
@@ -162,7 +161,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         log.LogWarning("Run {RunId} {Phase}: {Reason}; dispatching it again", run.RunId, key, reason);
         // Both times come from the trainer's clock, so their difference is its own elapsed time whatever its offset.
         var lost = Math.Max(0, (held.HeartbeatAt - held.StartedAt).TotalSeconds);
-        CloudAssemblyTelemetry.DeviceSeconds.Add(lost, new KeyValuePair<string, object?>("cloudassembly.run_id", run.RunId));
+        CloudAssemblyTelemetry.DeviceSeconds.Add(lost, CloudAssemblyTelemetry.OfRun(run.RunId));
         await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnLeaseExpired(r, key, held.AttemptId, lost, reason), bus, ct);
         return true;
     }
@@ -170,7 +169,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
     /// <summary>Why the dataset should be asked for again (its request went unclaimed, or its build's lease went silent), or null.</summary>
     private async Task<string?> DatasetAbandonedAsync(RunDocument run, CancellationToken ct)
     {
-        var lease = await leases.TryReadAsync(run.RunId, BlobLayout.DatasetLease, ct);
+        var lease = await leases.TryReadAsync(BlobLayout.DatasetLease(run.RunId), ct);
         if (lease is not { Lease: var held, ETag: var etag } || held.Attempt != run.DatasetGeneration)
             return Unclaimed($"{run.RunId}/dataset/{run.DatasetGeneration}") > options.RedispatchAfter
                 ? $"nobody took dataset request {run.DatasetGeneration} up for {options.RedispatchAfter}"
@@ -220,7 +219,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         var failures = (backoff.TryGetValue(runId, out var previous) ? previous.Failures : 0) + 1;
         var delay = TimeSpan.FromTicks(Math.Min(options.WatchdogInterval.Ticks << Math.Min(failures, 16), options.MaxRunBackoff.Ticks));
         backoff[runId] = new RunBackoff(failures, time.GetTimestamp() + (long)(delay.TotalSeconds * time.TimestampFrequency));
-        CloudAssemblyTelemetry.RunFaults.Add(1, new KeyValuePair<string, object?>("cloudassembly.run_id", runId));
+        CloudAssemblyTelemetry.RunFaults.Add(1, CloudAssemblyTelemetry.OfRun(runId));
         log.LogError(e, "Watchdog: run {RunId} failed ({Failures} time(s) in a row); looking at it again in {Delay}", runId, failures, delay);
         try
         {

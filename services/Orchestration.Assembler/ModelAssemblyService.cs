@@ -35,7 +35,7 @@ public sealed class ModelAssemblyService(IBlobStore store, PointerStore pointers
     private async Task<string> AssembleOnceAsync(RunDocument run, CancellationToken ct)
     {
         using var activity = CloudAssemblyTelemetry.StartRunActivity("assemble modules", run.RunId, run.TraceParent);
-        if (await pointers.TryReadAsync(run.RunId, BlobLayout.AssembledPhase, ct) is { Pointer.Finished: { } published })
+        if (await pointers.TryReadAsync(BlobLayout.AssembledPointer(run.RunId), ct) is { Pointer.Finished: { } published })
             return published;
         if (options.Faults.FailAssembly)
             throw new InvalidDataException("Assembly fails on purpose (the test setting Assembler:Faults:FailAssembly).");
@@ -45,7 +45,7 @@ public sealed class ModelAssemblyService(IBlobStore store, PointerStore pointers
         var modules = new List<string>();
         for (var i = 0; i < run.Spec.NumModules; i++)
         {
-            var source = (await pointers.TryReadAsync(run.RunId, PhaseKey.Module(i).ToString(), ct))?.Pointer.Finished
+            var source = (await pointers.TryReadAsync(BlobLayout.Pointer(run.RunId, PhaseKey.Module(i)), ct))?.Pointer.Finished
                 ?? throw new InvalidOperationException($"Run '{run.RunId}': module {i} has no finished checkpoint in its pointer yet.");
             var local = Path.Combine(folder, $"MT_{i}.pth");
             await store.DownloadFileAsync(source, local, ct);
@@ -56,7 +56,7 @@ public sealed class ModelAssemblyService(IBlobStore store, PointerStore pointers
         var own = BlobLayout.Assembled(run.RunId, assembling);
         await store.UploadFileAsync(own, assembled, createOnly: true, ct);
         Directory.Delete(folder, recursive: true);
-        var winner = await pointers.PublishOnceAsync(run.RunId, BlobLayout.AssembledPhase, own, ct);
+        var winner = await pointers.PublishOnceAsync(BlobLayout.AssembledPointer(run.RunId), own, ct);
         if (winner != own)
             await store.DeleteAsync(own, ct);
         activity?.SetTag("cloudassembly.assembled_model", winner);

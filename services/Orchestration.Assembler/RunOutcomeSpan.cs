@@ -14,10 +14,10 @@ public static class RunOutcomeSpan
             return;
         if (run.Metrics is { } m)
         {
-            span.SetTag("cloudassembly.acc1", m.Acc1);
-            span.SetTag("cloudassembly.acc5", m.Acc5);
-            span.SetTag("cloudassembly.device_seconds", Math.Round(m.DeviceSeconds, 1));
-            span.SetTag("cloudassembly.wall_seconds", Math.Round(m.WallSeconds, 1));
+            span.SetTag(CloudAssemblyTelemetry.Acc1, m.Acc1);
+            span.SetTag(CloudAssemblyTelemetry.Acc5, m.Acc5);
+            span.SetTag(CloudAssemblyTelemetry.DeviceSecondsSpent, Math.Round(m.DeviceSeconds, 1));
+            span.SetTag(CloudAssemblyTelemetry.WallSeconds, Math.Round(m.WallSeconds, 1));
             if (m.AssembledAcc1BeforeFinetune is { } before)
                 span.SetTag("cloudassembly.assembled_acc1_before_finetune", before);
         }

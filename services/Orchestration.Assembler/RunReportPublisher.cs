@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Reporting;
 using CloudAssembly.Storage;
@@ -31,9 +32,9 @@ public sealed class RunReportPublisher(IBlobStore store, PointerStore pointers)
     }
 
     /// <summary>The log.txt the phase's pointer names; the final evaluation keeps none.</summary>
-    private async Task<IReadOnlyList<EpochLog>> ReadLogAsync(string runId, string phase, CancellationToken ct)
+    private async Task<IReadOnlyList<EpochLog>> ReadLogAsync(string runId, PhaseKey phase, CancellationToken ct)
     {
-        if (await pointers.TryReadAsync(runId, phase, ct) is not { Pointer.Log: { } log })
+        if (await pointers.TryReadAsync(BlobLayout.Pointer(runId, phase), ct) is not { Pointer.Log: { } log })
             return [];
         await using var content = await store.GetAsync(log, ct);
         using var reader = new StreamReader(content.Content);

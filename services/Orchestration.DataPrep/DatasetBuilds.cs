@@ -24,7 +24,7 @@ public sealed class DatasetBuilds(DatasetPreparer preparer, LeaseStore leases, R
     {
         var now = time.GetUtcNow();
         var lease = new PhaseLease($"{request.RunId}.dataset.{request.Generation}", request.Generation, options.Name, now, now);
-        if (await leases.TryClaimAsync(request.RunId, BlobLayout.DatasetLease, lease, ct) is not { } etag)
+        if (await leases.TryClaimAsync(BlobLayout.DatasetLease(request.RunId), lease, ct) is not { } etag)
         {
             log.LogInformation("Dropping dataset request {Generation} of run {RunId}: it, or a newer one, is already taken", request.Generation, request.RunId);
             return;
@@ -82,7 +82,7 @@ public sealed class DatasetBuilds(DatasetPreparer preparer, LeaseStore leases, R
                 try
                 {
                     var next = lease with { HeartbeatAt = time.GetUtcNow(), Beats = lease.Beats + 1, Progress = lease.Beats + 1 };
-                    etag = await leases.HeartbeatAsync(request.RunId, BlobLayout.DatasetLease, next, etag, ct);
+                    etag = await leases.HeartbeatAsync(BlobLayout.DatasetLease(request.RunId), next, etag, ct);
                     lease = next;
                 }
                 catch (BlobConditionFailedException)

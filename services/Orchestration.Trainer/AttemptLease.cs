@@ -117,7 +117,7 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bounded.CancelAfter(options.HeartbeatInterval);
             var next = lease with { HeartbeatAt = time.GetUtcNow(), Beats = lease.Beats + 1, Progress = Interlocked.Read(ref progress) };
-            etag = await leases.HeartbeatAsync(command.RunId, command.Phase, next, etag, bounded.Token);
+            etag = await leases.HeartbeatAsync(BlobLayout.Lease(command.RunId, command.Phase, command.NodeRank), next, etag, bounded.Token);
             lease = next;
             Interlocked.Exchange(ref renewedAt, time.GetTimestamp());
             return true;
@@ -148,7 +148,7 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
                 return "the run no longer exists";
             if (run.IsFinished)
                 return $"the run is {run.Status}";
-            var phase = run.Phase(PhaseKey.Parse(command.Phase));
+            var phase = run.Phase(command.Phase);
             return phase.AttemptId != command.AttemptId ? $"attempt {phase.Attempt} replaced it"
                 : phase.Status == PhaseStatus.Completed ? PhaseCompletedReason
                 : null;

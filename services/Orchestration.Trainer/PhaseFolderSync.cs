@@ -22,20 +22,25 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
 
     private string RunId => command.RunId;
 
+    /// <summary>The phase's <c>output_dir</c> on this trainer's disk.</summary>
+    public string Folder => folder;
+
     /// <summary>The newest epoch whose checkpoint this attempt published, if any.</summary>
     public int? LastUploadedEpoch { get; private set; }
 
     /// <summary>The checkpoint this attempt published inside an epoch when it was preempted, if any.</summary>
     public StepCheckpoint? UploadedWithin { get; private set; }
 
-    private string Phase => command.Phase;
+    private PhaseKey Phase => command.Phase;
+
+    private string PointerBlob => BlobLayout.Pointer(RunId, Phase);
 
     public Task RestoreAsync(CancellationToken ct) => lease.OutlastOutageAsync(RestoreOnceAsync, "bringing down the phase's checkpoints", ct);
 
     private async Task RestoreOnceAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
-        if (await pointers.TryReadAsync(RunId, Phase, ct) is not { Pointer: var pointer })
+        if (await pointers.TryReadAsync(PointerBlob, ct) is not { Pointer: var pointer })
             return;
         if (pointer.Log is { } log)
             await DownloadAsync(log, Path.Combine(folder, "log.txt"), ct);
@@ -68,7 +73,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
         await UploadAsync(blob, checkpoint, ct);
         var log = await UploadLogAsync(ct);
         StepCheckpoint? replaced = null;
-        await lease.OutlastOutageAsync(token => pointers.PublishAsync(RunId, Phase, command.Attempt, p =>
+        await lease.OutlastOutageAsync(token => pointers.PublishAsync(PointerBlob, command.Attempt, p =>
         {
             replaced = p.Within is { } earlier && earlier.Blob != blob ? earlier : null;
             return p with { Within = new StepCheckpoint(epoch, step, blob), Log = log ?? p.Log };
@@ -84,7 +89,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
         await UploadAsync(blob, checkpoint, ct);
         var log = await UploadLogAsync(ct);
         List<string> dropped = [];
-        await lease.OutlastOutageAsync(token => pointers.PublishAsync(RunId, Phase, command.Attempt, p =>
+        await lease.OutlastOutageAsync(token => pointers.PublishAsync(PointerBlob, command.Attempt, p =>
         {
             var listed = p.Checkpoints.Where(c => c.Blob != blob).Prepend(new EpochCheckpoint(epoch, blob)).ToList();
             var kept = listed.Where(c => c.Epoch != epoch || c.Blob == blob).Take(Math.Max(keep, 1)).ToList();
@@ -103,7 +108,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     /// </summary>
     public async Task<string> UploadFinishedAsync(string localFinished, CancellationToken ct)
     {
-        if (await lease.OutlastOutageAsync(c => pointers.TryReadAsync(RunId, Phase, c), "reading the pointer", ct) is { Pointer.Finished: { } earlier })
+        if (await lease.OutlastOutageAsync(c => pointers.TryReadAsync(PointerBlob, c), "reading the pointer", ct) is { Pointer.Finished: { } earlier })
             return earlier;
         var blob = BlobLayout.Finished(RunId, Phase, command.Attempt);
         await UploadAsync(blob, localFinished, ct);
@@ -114,7 +119,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     public async Task<string> PublishFinishedAsync(string finished, PhaseMetrics metrics, CancellationToken ct)
     {
         var log = await UploadLogAsync(ct);
-        var pointer = await lease.OutlastOutageAsync(c => pointers.PublishAsync(RunId, Phase, command.Attempt,
+        var pointer = await lease.OutlastOutageAsync(c => pointers.PublishAsync(PointerBlob, command.Attempt,
             p => p.Finished is null ? p with { Finished = finished, Metrics = metrics, Log = log ?? p.Log } : p, lease.EnsureHeldAsync, c),
             "publishing the finished checkpoint", ct);
         return pointer.Finished!;
@@ -137,8 +142,8 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
         {
             await lease.EnsureHeldAsync(ct);
             using var activity = CloudAssemblyTelemetry.Source.StartActivity("checkpoint upload");
-            activity?.SetTag("cloudassembly.blob", name);
-            activity?.SetTag("cloudassembly.bytes", new FileInfo(path).Length);
+            activity?.SetTag(CloudAssemblyTelemetry.Blob, name);
+            activity?.SetTag(CloudAssemblyTelemetry.Bytes, new FileInfo(path).Length);
             try
             {
                 await store.UploadFileAsync(name, path, createOnly: false, ct);
@@ -154,8 +159,8 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     private async Task DownloadAsync(string name, string path, CancellationToken ct)
     {
         using var activity = CloudAssemblyTelemetry.Source.StartActivity("checkpoint download");
-        activity?.SetTag("cloudassembly.blob", name);
+        activity?.SetTag(CloudAssemblyTelemetry.Blob, name);
         var info = await store.DownloadFileAsync(name, path, ct);
-        activity?.SetTag("cloudassembly.bytes", info.Size);
+        activity?.SetTag(CloudAssemblyTelemetry.Bytes, info.Size);
     }
 }

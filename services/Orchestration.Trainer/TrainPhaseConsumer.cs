@@ -27,7 +27,7 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
         try
         {
             var stored = await runs.TryGetAsync(command.RunId, context.CancellationToken);
-            if (stored is not { Run: var run } || run.IsFinished || run.Phase(PhaseKey.Parse(command.Phase)) is not { } phase
+            if (stored is not { Run: var run } || run.IsFinished || run.Phase(command.Phase) is not { } phase
                 || phase.AttemptId != command.AttemptId || phase.Generation > command.Generation)
             {
                 log.LogInformation("Dropping {AttemptId} (copy {Generation}): not the current attempt of an active run, or an older copy",
@@ -36,8 +36,8 @@ public sealed class TrainPhaseConsumer(TrainerSlots slots, PhaseWorker worker, R
                 return;
             }
             var now = time.GetUtcNow();
-            var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now, Rank: command.NodeRank);
-            var etag = await leases.TryClaimAsync(command.RunId, command.Phase, lease, context.CancellationToken);
+            var lease = new PhaseLease(command.AttemptId, command.Attempt, options.Name, now, now, Node: command.NodeRank);
+            var etag = await leases.TryClaimAsync(BlobLayout.Lease(command.RunId, command.Phase, command.NodeRank), lease, context.CancellationToken);
             if (etag is null)
             {
                 log.LogInformation("Dropping {AttemptId}{Node}: another trainer holds it", command.AttemptId, command.Nodes > 1 ? $" node {command.NodeRank}" : "");

@@ -8,13 +8,13 @@ public static class RunReportBuilder
     public static RunReport Build(string runId, RunSpec spec, RunMetrics metrics, IReadOnlyList<PhaseRecord> phases)
     {
         var origin = phases.Select(p => p.StartedAt).Where(t => t is not null).Min();
-        var summaries = phases.OrderBy(p => PhaseKey.Parse(p.Phase)).Select(p => Summarize(p, origin)).ToList();
+        var summaries = phases.OrderBy(p => p.Phase).Select(p => Summarize(p, origin)).ToList();
         var byName = summaries.ToDictionary(s => s.Phase);
-        var modules = summaries.Where(s => s.Kind() == PhaseKind.MT).ToList();
-        var accuracy = new AccuracySummary(byName.GetValueOrDefault(PhaseKey.Pretrain.ToString())?.Acc1, [.. modules.Select(m => m.Acc1)],
-            metrics.AssembledAcc1BeforeFinetune, byName.GetValueOrDefault(PhaseKey.Finetune.ToString())?.Acc1, metrics.Acc1);
-        var baseline = byName.GetValueOrDefault(PhaseKey.Baseline.ToString());
-        var assemblingCost = summaries.Where(s => s.Kind() != PhaseKind.E2E).Sum(s => s.DeviceSeconds);
+        var modules = summaries.Where(s => s.Phase.Kind == PhaseKind.MT).ToList();
+        var accuracy = new AccuracySummary(byName.GetValueOrDefault(PhaseKey.Pretrain)?.Acc1, [.. modules.Select(m => m.Acc1)],
+            metrics.AssembledAcc1BeforeFinetune, byName.GetValueOrDefault(PhaseKey.Finetune)?.Acc1, metrics.Acc1);
+        var baseline = byName.GetValueOrDefault(PhaseKey.Baseline);
+        var assemblingCost = summaries.Where(s => s.Phase.Kind != PhaseKind.E2E).Sum(s => s.DeviceSeconds);
         var comparison = baseline is null ? null
             : new BaselineComparison(metrics.Acc1, assemblingCost, baseline.Acc1, baseline.DeviceSeconds);
         return new RunReport(runId, spec, summaries, Ledger(summaries, metrics), accuracy, comparison);
@@ -41,11 +41,11 @@ public static class RunReportBuilder
     private static CostLedger Ledger(IReadOnlyList<PhaseSummary> phases, RunMetrics metrics)
     {
         var chain = new List<PhaseSummary>();
-        chain.AddRange(phases.Where(p => p.Kind() == PhaseKind.PT));
-        if (phases.Where(p => p.Kind() == PhaseKind.MT).MaxBy(p => p.WallSeconds) is { } slowest)
+        chain.AddRange(phases.Where(p => p.Phase.Kind == PhaseKind.PT));
+        if (phases.Where(p => p.Phase.Kind == PhaseKind.MT).MaxBy(p => p.WallSeconds) is { } slowest)
             chain.Add(slowest);
-        chain.AddRange(phases.Where(p => p.Kind() is PhaseKind.FT or PhaseKind.Eval));
-        if (phases.FirstOrDefault(p => p.Kind() == PhaseKind.E2E) is { } baseline && baseline.WallSeconds > chain.Sum(p => p.WallSeconds))
+        chain.AddRange(phases.Where(p => p.Phase.Kind is PhaseKind.FT or PhaseKind.Eval));
+        if (phases.FirstOrDefault(p => p.Phase.Kind == PhaseKind.E2E) is { } baseline && baseline.WallSeconds > chain.Sum(p => p.WallSeconds))
             chain = [baseline];
         return new CostLedger(metrics.DeviceSeconds, metrics.WallSeconds, [.. chain.Select(p => p.Phase)], chain.Sum(p => p.WallSeconds));
     }

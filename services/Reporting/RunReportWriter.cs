@@ -58,7 +58,7 @@ public static class RunReportWriter
             page.Paragraph($"End-to-end baseline: top-1 {b.BaselineAcc1:F2}% for {b.BaselineDeviceSeconds:F0} device-seconds; " +
                 $"Model Assembling: {b.AssemblingAcc1:F2}% for {b.AssemblingDeviceSeconds:F0} device-seconds (cost ratio {b.CostRatio:F2}).");
         page.Heading("Cost ledger").Table(["phase", "epochs", "start (s)", "end (s)", "wall (s)", "device-s", "top-1 (%)"],
-            report.Phases.Select(p => (IReadOnlyList<string>)[p.Phase, Text(p.Epochs), Text(p.StartSeconds), Text(p.EndSeconds),
+            report.Phases.Select(p => (IReadOnlyList<string>)[p.Phase.ToString(), Text(p.Epochs), Text(p.StartSeconds), Text(p.EndSeconds),
                 Text(p.WallSeconds), Text(p.DeviceSeconds), Text(p.Acc1)]));
         page.Paragraph($"{report.Cost.DeviceSeconds:F0} device-seconds in all; {report.Cost.WallSeconds:F0} s wall; critical path " +
             $"{string.Join(" → ", report.Cost.CriticalPath)}: {report.Cost.CriticalPathSeconds:F0} s.");

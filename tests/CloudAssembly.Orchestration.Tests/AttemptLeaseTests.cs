@@ -24,8 +24,8 @@ public sealed class AttemptLeaseTests : IDisposable
 
     private async Task<AttemptLease> ClaimAsync()
     {
-        var etag = (await leases.TryClaimAsync("r", "PT", Claim, default))!;
-        var command = new TrainPhase("r", "PT", 1, "r.PT.1", RunSpec.FashionMnistDemo(), new DatasetRef("FMNIST", "/data"), []);
+        var etag = (await leases.TryClaimAsync(BlobLayout.Lease("r", PhaseKey.Pretrain), Claim, default))!;
+        var command = new TrainPhase("r", PhaseKey.Pretrain, 1, "r.PT.1", RunSpec.FashionMnistDemo(), new DatasetRef("FMNIST", "/data"), []);
         return new AttemptLease(leases, runs, command, Claim, etag, new TrainerOptions(), TimeProvider.System, NullLogger.Instance);
     }
 
@@ -40,7 +40,7 @@ public sealed class AttemptLeaseTests : IDisposable
 
         Assert.Equal(42, read);
         Assert.Equal(2, calls);
-        Assert.Equal(1, (await leases.TryReadAsync("r", "PT", default))!.Value.Lease.Beats);
+        Assert.Equal(1, (await leases.TryReadAsync(BlobLayout.Lease("r", PhaseKey.Pretrain), default))!.Value.Lease.Beats);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class AttemptLeaseTests : IDisposable
     public async Task Once_a_newer_attempt_took_the_lease_a_failed_call_stops_the_attempt_instead_of_waiting()
     {
         using var lease = await ClaimAsync();
-        await leases.TryClaimAsync("r", "PT", new PhaseLease("r.PT.2", 2, "trainer-2", Claimed, Claimed), default);
+        await leases.TryClaimAsync(BlobLayout.Lease("r", PhaseKey.Pretrain), new PhaseLease("r.PT.2", 2, "trainer-2", Claimed, Claimed), default);
 
         await Assert.ThrowsAsync<AttemptFencedException>(() =>
             lease.OutlastOutageAsync<int>(_ => throw new HttpRequestException("Connection refused"), "reading the pointer", default));

@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Storage;
 
@@ -18,13 +19,13 @@ public sealed class LeaseStoreTests : IDisposable
     public async Task A_renewal_whose_answer_was_lost_does_not_cost_the_attempt_its_lease()
     {
         var lease = Lease(1, "trainer-1");
-        var claimed = (await leases.TryClaimAsync("r", "MT_0", lease, default))!;
+        var claimed = (await leases.TryClaimAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), lease, default))!;
         // Storage applied this renewal but the trainer never heard back (a timeout, a dropped connection): it still holds the old ETag.
-        await leases.HeartbeatAsync("r", "MT_0", lease with { Beats = 1 }, claimed, default);
+        await leases.HeartbeatAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), lease with { Beats = 1 }, claimed, default);
 
-        var renewed = await leases.HeartbeatAsync("r", "MT_0", lease with { Beats = 2 }, claimed, default);
+        var renewed = await leases.HeartbeatAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), lease with { Beats = 2 }, claimed, default);
 
-        var stored = (await leases.TryReadAsync("r", "MT_0", default))!.Value;
+        var stored = (await leases.TryReadAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), default))!.Value;
         Assert.Equal(renewed, stored.ETag);
         Assert.Equal(2, stored.Lease.Beats);
     }
@@ -33,12 +34,12 @@ public sealed class LeaseStoreTests : IDisposable
     public async Task A_renewal_after_a_newer_attempt_claimed_the_lease_fails_and_changes_nothing()
     {
         var old = Lease(1, "trainer-1");
-        var etag = (await leases.TryClaimAsync("r", "MT_0", old, default))!;
-        Assert.NotNull(await leases.TryClaimAsync("r", "MT_0", Lease(2, "trainer-2"), default));
+        var etag = (await leases.TryClaimAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), old, default))!;
+        Assert.NotNull(await leases.TryClaimAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), Lease(2, "trainer-2"), default));
 
-        await Assert.ThrowsAsync<BlobConditionFailedException>(() => leases.HeartbeatAsync("r", "MT_0", old with { Beats = 1 }, etag, default));
+        await Assert.ThrowsAsync<BlobConditionFailedException>(() => leases.HeartbeatAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), old with { Beats = 1 }, etag, default));
 
-        var stored = (await leases.TryReadAsync("r", "MT_0", default))!.Value.Lease;
+        var stored = (await leases.TryReadAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), default))!.Value.Lease;
         Assert.Equal(2, stored.Attempt);
         Assert.Equal("trainer-2", stored.Trainer);
     }
@@ -47,14 +48,14 @@ public sealed class LeaseStoreTests : IDisposable
     public async Task The_same_attempt_claimed_again_by_another_trainer_is_not_taken_for_ones_own()
     {
         var mine = Lease(1, "trainer-1");
-        var etag = (await leases.TryClaimAsync("r", "MT_0", mine, default))!;
+        var etag = (await leases.TryClaimAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), mine, default))!;
         // The lease blob rewritten by another holder of the same attempt (storage lost the blob and a redelivery claimed it anew).
         var store = new FolderBlobStore(folder);
-        var current = (await leases.TryReadAsync("r", "MT_0", default))!.Value.ETag;
-        await store.PutIfMatchAsync(BlobLayout.Lease("r", "MT_0"), new MemoryStream(RunJson.Serialize(Lease(1, "trainer-2"))), current);
+        var current = (await leases.TryReadAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), default))!.Value.ETag;
+        await store.PutIfMatchAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), new MemoryStream(RunJson.Serialize(Lease(1, "trainer-2"))), current);
 
-        await Assert.ThrowsAsync<BlobConditionFailedException>(() => leases.HeartbeatAsync("r", "MT_0", mine with { Beats = 1 }, etag, default));
-        Assert.Equal("trainer-2", (await leases.TryReadAsync("r", "MT_0", default))!.Value.Lease.Trainer);
+        await Assert.ThrowsAsync<BlobConditionFailedException>(() => leases.HeartbeatAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), mine with { Beats = 1 }, etag, default));
+        Assert.Equal("trainer-2", (await leases.TryReadAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), default))!.Value.Lease.Trainer);
     }
 
     public void Dispose()

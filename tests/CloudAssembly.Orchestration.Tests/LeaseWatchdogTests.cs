@@ -34,7 +34,7 @@ public sealed class LeaseWatchdogTests : IAsyncLifetime
         var dataset = new DatasetRef("SHARDS", "fmnist/v1", "fmnist", "v1");
         var dispatched = RunStateMachine.Advance(RunStateMachine.OnDatasetReady(submitted, new DatasetReady("r", dataset, 10, 10, true))!, now).Run;
         await runs.TryCreateAsync(dispatched, default);
-        await leases.TryClaimAsync("r", "PT", new PhaseLease("r.PT.1", 1, "trainer-1", now, now), default);
+        await leases.TryClaimAsync(BlobLayout.Lease("r", PhaseKey.Pretrain), new PhaseLease("r.PT.1", 1, "trainer-1", now, now), default);
     }
 
     private async Task<int> PretrainAttemptAsync() => (await runs.TryGetAsync("r", default))!.Value.Run.Phase(PhaseKey.Pretrain).Attempt;

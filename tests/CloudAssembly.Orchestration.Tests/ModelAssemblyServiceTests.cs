@@ -36,19 +36,19 @@ public sealed class ModelAssemblyServiceTests : IDisposable
 
         var handed = await Task.WhenAll(Assembler("assembler-1", racing).AssembleAsync(run, default), Assembler("assembler-2", racing).AssembleAsync(run, default));
 
-        var published = (await pointers.TryReadAsync("r", BlobLayout.AssembledPhase, default))!.Value.Pointer.Finished;
+        var published = (await pointers.TryReadAsync(BlobLayout.AssembledPointer("r"), default))!.Value.Pointer.Finished;
         Assert.All(handed, h => Assert.Equal(published, h));
         var copies = new List<string>();
-        await foreach (var blob in store.ListAsync($"runs/r/{BlobLayout.AssembledPhase}/"))
+        await foreach (var blob in store.ListAsync("runs/r/assembled/"))
             copies.Add(blob.Name);
-        Assert.Equal(new[] { BlobLayout.Pointer("r", BlobLayout.AssembledPhase), published! }.Order(), copies.Order());
+        Assert.Equal(new[] { BlobLayout.AssembledPointer("r"), published! }.Order(), copies.Order());
         Assert.Equal(published, await Assembler("assembler-3", store).AssembleAsync(run, default));
     }
 
     /// <summary>Module <paramref name="index"/>'s finished checkpoint, published through its pointer as its trainer would.</summary>
     private async Task StoreModuleAsync(int index)
     {
-        var phase = PhaseKey.Module(index).ToString();
+        var phase = PhaseKey.Module(index);
         var config = ModelCatalog.Create(Spec.Model, 10, Spec.Depths);
         using var network = new VisionTransformer(config, new TorchSharp.torch.Generator().manual_seed(index));
         var local = Path.Combine(folder, $"{phase}.pth");
@@ -57,8 +57,8 @@ public sealed class ModelAssemblyServiceTests : IDisposable
             new CheckpointMetadata(Spec.Model, Spec.Depths, 10, "MT", index, config.ImageSize)), local);
         var blob = BlobLayout.Finished("r", phase, 1);
         await store.UploadFileAsync(blob, local, createOnly: true);
-        await pointers.FenceAsync("r", phase, 1, default);
-        await pointers.PublishAsync("r", phase, 1, p => p with { Finished = blob }, _ => Task.CompletedTask, default);
+        await pointers.FenceAsync(BlobLayout.Pointer("r", phase), 1, default);
+        await pointers.PublishAsync(BlobLayout.Pointer("r", phase), 1, p => p with { Finished = blob }, _ => Task.CompletedTask, default);
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using CloudAssembly.Contracts;
+
 namespace CloudAssembly.Reporting.Tests;
 
 public class RunReportBuilderTests
@@ -7,7 +9,7 @@ public class RunReportBuilderTests
     {
         var report = SampleRun.Report();
 
-        Assert.Equal(["PT", "MT_1", "FT", "Eval"], report.Cost.CriticalPath);
+        Assert.Equal(["PT", "MT_1", "FT", "Eval"], report.Cost.CriticalPath.Select(p => p.ToString()));
         Assert.Equal(60 + 70 + 100 + 5, report.Cost.CriticalPathSeconds, 6);
         var baseline = Assert.IsType<BaselineComparison>(report.Baseline);
         Assert.Equal(60 + 40 + 70 + 40 + 40 + 100 + 5, baseline.AssemblingDeviceSeconds, 6);
@@ -27,8 +29,8 @@ public class RunReportBuilderTests
         Assert.Equal(30, report.Accuracy.AssembledBeforeFinetune);
         Assert.Equal(88, report.Accuracy.AssembledAfterFinetune);
         Assert.Equal(88.2, report.Accuracy.Final);
-        Assert.Equal(["PT", "MT_0", "MT_1", "MT_2", "MT_3", "FT", "Eval", "E2E"], report.Phases.Select(p => p.Phase));
-        var ft = report.Phases.Single(p => p.Phase == "FT");
+        Assert.Equal(["PT", "MT_0", "MT_1", "MT_2", "MT_3", "FT", "Eval", "E2E"], report.Phases.Select(p => p.Phase.ToString()));
+        var ft = report.Phases.Single(p => p.Phase == PhaseKey.Finetune);
         Assert.Equal(172, ft.StartSeconds);
         Assert.Equal([83.0, 88.0], ft.Curve.Select(c => c.TestAcc1));
         Assert.Equal([50.0, 100.0], ft.Curve.Select(c => c.DeviceSeconds));

@@ -32,7 +32,7 @@ public class CancelTests
             var sent = 0;
             await using var watcher = await RunWatcher.StartAsync(bus, runs, runId, e =>
             {
-                if (e is PhaseStarted { Phase: "MT_0" } && Interlocked.Exchange(ref sent, 1) == 0)
+                if (e is PhaseStarted { Phase.Kind: PhaseKind.MT, Phase.Index: 0 } && Interlocked.Exchange(ref sent, 1) == 0)
                     _ = bus.Publish(new CancelRun(runId, "the test changed its mind"));
             }, TimeSpan.FromSeconds(1));
             await bus.Publish(new SubmitRun(runId, TinyRun.Spec(moduleEpochs: 20)));
@@ -45,8 +45,8 @@ public class CancelTests
             Assert.Equal(0, worker.Running);
             var run = (await runs.TryGetAsync(runId, default))!.Value.Run;
             Assert.Equal(RunStatus.Cancelled, run.Status);
-            Assert.NotEqual(PhaseStatus.Completed, run.Phases["MT_0"].Status);
-            Assert.False(run.Phases.ContainsKey("FT"));
+            Assert.NotEqual(PhaseStatus.Completed, run.Phases[PhaseKey.Module(0)].Status);
+            Assert.False(run.Phases.ContainsKey(PhaseKey.Finetune));
         }
         finally
         {

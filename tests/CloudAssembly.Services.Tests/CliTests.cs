@@ -84,7 +84,7 @@ public class CliTests
         var blobs = cluster.Blobs;
         var runs = await StoreRunAsync(blobs, Run("again", TinyRun.Spec()));
         var store = blobs.Open();
-        await store.PutAsync(BlobLayout.Log("again", "PT", 1), new MemoryStream([1, 2, 3]));
+        await store.PutAsync(BlobLayout.Log("again", PhaseKey.Pretrain, 1), new MemoryStream([1, 2, 3]));
         string[] replace = ["submit", "--run-id", "again", "--container", blobs.Name, "--replace", "--spec", SpecFile(TinyRun.Spec(moduleEpochs: 2))];
 
         var environment = new Dictionary<string, string> { ["CLOUDASSEMBLY_BROKER"] = cluster.RabbitUri, ["CLOUDASSEMBLY_STORE"] = blobs.Connection };
@@ -97,7 +97,7 @@ public class CliTests
         Assert.Equal(0, finished.ExitCode);
         Assert.Contains("replaced run again (Cancelled; modules.epochs 1 → 2): deleted its 2 blobs", finished.Output);
         Assert.Contains("run again accepted", finished.Output);
-        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.GetAsync(BlobLayout.Log("again", "PT", 1)));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => store.GetAsync(BlobLayout.Log("again", PhaseKey.Pretrain, 1)));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public class CliTests
 
         Assert.Equal(CommandErrors.Cancelled, await cli.ExitAsync());
         Assert.Contains("stopped: every phase keeps its last epoch checkpoint in", cli.Error);
-        Assert.True(File.Exists(Path.Combine(folder, "cloudassembly", BlobLayout.Checkpoint("stopped", "PT", 1, 0))), cli.Output + cli.Error);
+        Assert.True(File.Exists(Path.Combine(folder, "cloudassembly", BlobLayout.Checkpoint("stopped", PhaseKey.Pretrain, 1, 0))), cli.Output + cli.Error);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public class EndToEndTests(ITestOutputHelper output)
         {
             outcome = await harness.RunAsync(spec, e =>
             {
-                if (e is PhaseCompleted { Phase: "PT" } completed && Interlocked.Exchange(ref duplicated, 1) == 0)
+                if (e is PhaseCompleted { Phase.Kind: PhaseKind.PT } completed && Interlocked.Exchange(ref duplicated, 1) == 0)
                     _ = Task.Run(async () =>
                     {
                         await cluster.Bus.Publish(completed);
@@ -38,19 +38,19 @@ public class EndToEndTests(ITestOutputHelper output)
         var run = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run;
         Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(1, duplicated);
-        foreach (var phase in new[] { "PT", "MT_0", "MT_1", "MT_2", "MT_3", "FT", "Eval" })
+        foreach (var phase in RunStateMachine.Jobs(run.Spec))
             Assert.Equal(1, run.Phases[phase].Attempt);
-        Assert.True(run.Phases.Where(p => p.Key.StartsWith("MT_", StringComparison.Ordinal)).Select(p => p.Value.Trainer).Distinct().Count() >= 2,
+        Assert.True(run.Phases.Where(p => p.Key.Kind == PhaseKind.MT).Select(p => p.Value.Trainer).Distinct().Count() >= 2,
             "the module phases should run on both trainers");
-        foreach (var phase in new[] { "PT", "MT_0", "MT_1", "MT_2", "MT_3", "FT" })
+        foreach (var phase in RunStateMachine.Jobs(run.Spec).Where(p => p.Kind != PhaseKind.Eval))
         {
-            var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, phase, default))!.Value.Pointer;
+            var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, phase), default))!.Value.Pointer;
             Assert.Equal(BlobLayout.Finished(harness.RunId, phase, 1), pointer.Finished);
             Assert.Equal(run.Phases[phase].Checkpoint, pointer.Finished);
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Finished!));
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Log!));
         }
-        var assembled = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, BlobLayout.AssembledPhase, default))!.Value.Pointer.Finished;
+        var assembled = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.AssembledPointer(harness.RunId), default))!.Value.Pointer.Finished;
         Assert.Equal(run.AssembledModel, assembled);
         Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(assembled!));
         Assert.Equal(BlobLayout.Report(harness.RunId), completedRun.Report);
@@ -62,11 +62,11 @@ public class EndToEndTests(ITestOutputHelper output)
         Assert.True(completedRun.Metrics.DeviceSeconds > 0);
         Assert.True(await cluster.Broker.MessagesAsync("assembler_error") >= 1, "the malformed message should be in assembler_error");
 
-        var ptDone = harness.When(e => e is PhaseCompleted { Phase: "PT" });
-        foreach (var started in harness.Of<PhaseStarted>().Where(s => s.Phase.StartsWith("MT_", StringComparison.Ordinal)))
+        var ptDone = harness.When(e => e is PhaseCompleted { Phase.Kind: PhaseKind.PT });
+        foreach (var started in harness.Of<PhaseStarted>().Where(s => s.Phase.Kind == PhaseKind.MT))
             output.WriteLine($"hand-off PT → {started.Phase}: {(harness.When(e => e == (object)started) - ptDone).TotalMilliseconds:F0} ms");
-        var mtDone = harness.Of<PhaseCompleted>().Where(c => c.Phase.StartsWith("MT_", StringComparison.Ordinal))
+        var mtDone = harness.Of<PhaseCompleted>().Where(c => c.Phase.Kind == PhaseKind.MT)
             .Max(c => harness.When(e => e == (object)c));
-        output.WriteLine($"hand-off last MT → FT (assembly included): {(harness.When(e => e is PhaseStarted { Phase: "FT" }) - mtDone).TotalMilliseconds:F0} ms");
+        output.WriteLine($"hand-off last MT → FT (assembly included): {(harness.When(e => e is PhaseStarted { Phase.Kind: PhaseKind.FT }) - mtDone).TotalMilliseconds:F0} ms");
     }
 }

@@ -13,8 +13,9 @@ public class FaultTests(ITestOutputHelper output)
     {
         await using var cluster = await ServiceCluster.StartAsync(trainers: 2);
         var harness = new RunHarness(cluster.Bus, cluster.Runs, $"kill-{Guid.NewGuid():N}"[..16]);
-        var startedOn = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
-        string? victimPhase = null;
+        var startedOn = new System.Collections.Concurrent.ConcurrentDictionary<PhaseKey, string>();
+        PhaseKey? victimPhase = null;
+        string? killedTrainer = null;
         object outcome;
         try
         {
@@ -22,11 +23,11 @@ public class FaultTests(ITestOutputHelper output)
             {
                 if (e is PhaseStarted s)
                     startedOn[s.Phase] = s.Trainer;
-                if (e is PhaseProgress { Accuracy: not null, Epoch: 0 } p && p.Phase.StartsWith("MT_", StringComparison.Ordinal)
+                if (e is PhaseProgress { Accuracy: not null, Epoch: 0 } p && p.Phase.Kind == PhaseKind.MT
                     && Interlocked.CompareExchange(ref victimPhase, p.Phase, null) is null)
                 {
                     var trainer = startedOn[p.Phase];
-                    startedOn[p.Phase + ".killed"] = trainer;
+                    killedTrainer = trainer;
                     output.WriteLine($"killing {trainer}, which runs {p.Phase} (epoch 0 checkpointed)");
                     cluster.Process(trainer).Kill();
                 }
@@ -42,9 +43,9 @@ public class FaultTests(ITestOutputHelper output)
         var run = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run;
         Assert.Equal(2, run.Phases[victimPhase].Attempt);
         var retry = Assert.Single(harness.Of<PhaseStarted>(), s => s.Phase == victimPhase && s.AttemptId.EndsWith(".2", StringComparison.Ordinal));
-        Assert.NotEqual(startedOn.GetValueOrDefault(victimPhase + ".killed"), retry.Trainer);
+        Assert.NotEqual(killedTrainer, retry.Trainer);
         // Resumed, not restarted: the log has each of the three epochs once, epoch 0 from the killed attempt.
-        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, victimPhase, default))!.Value.Pointer;
+        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, victimPhase), default))!.Value.Pointer;
         Assert.Equal(BlobLayout.Log(harness.RunId, victimPhase, 2), pointer.Log);
         await using var log = await cluster.Store.GetAsync(pointer.Log!);
         var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -53,7 +54,7 @@ public class FaultTests(ITestOutputHelper output)
 
         // The killed trainer's attempt folder outlived it; started again under its name (a container restarted in its
         // pod), the trainer removes it before it takes any work.
-        var killed = startedOn[victimPhase + ".killed"];
+        var killed = killedTrainer!;
         var workFolder = cluster.WorkFolder(killed);
         Assert.NotEmpty(Directory.EnumerateFileSystemEntries(workFolder));
         await cluster.StartServiceAsync("Trainer", killed);
@@ -73,7 +74,7 @@ public class FaultTests(ITestOutputHelper output)
         {
             outcome = await harness.RunAsync(TinyRun.Fast(moduleEpochs: 2), e =>
             {
-                if (e is PhaseStarted { Phase: "MT_0" } && Interlocked.Exchange(ref chaos, 1) == 0)
+                if (e is PhaseStarted { Phase.Kind: PhaseKind.MT, Phase.Index: 0 } && Interlocked.Exchange(ref chaos, 1) == 0)
                     restarts = Task.Run(async () =>
                     {
                         output.WriteLine("killing the Assembler");

@@ -15,7 +15,7 @@ public class FencingTests(ITestOutputHelper output)
         await using var cluster = await ServiceCluster.StartAsync(trainers: 2);
         var harness = new RunHarness(cluster.Bus, cluster.Runs, $"zombie-{Guid.NewGuid():N}"[..17]);
         var startedOn = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
-        string? victimPhase = null;
+        PhaseKey? victimPhase = null;
         ServiceProcess? victim = null;
         string? corrupted = null;
         Dictionary<string, string>? frozenFiles = null;
@@ -27,7 +27,7 @@ public class FencingTests(ITestOutputHelper output)
             {
                 if (e is PhaseStarted s)
                     startedOn[s.AttemptId] = s.Trainer;
-                if (e is PhaseProgress { Accuracy: not null, Epoch: 1 } p && p.Phase.StartsWith("MT_", StringComparison.Ordinal)
+                if (e is PhaseProgress { Accuracy: not null, Epoch: 1 } p && p.Phase.Kind == PhaseKind.MT
                     && Interlocked.CompareExchange(ref victimPhase, p.Phase, null) is null)
                 {
                     victim = cluster.Process(startedOn[p.AttemptId]);
@@ -35,7 +35,7 @@ public class FencingTests(ITestOutputHelper output)
                     output.WriteLine($"paused {victim.Name} (SIGSTOP) in {p.Phase}, epochs 0 and 1 checkpointed");
                     chaos = Task.Run(async () =>
                     {
-                        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, p.Phase, default))!.Value.Pointer;
+                        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, p.Phase), default))!.Value.Pointer;
                         corrupted = pointer.Checkpoints[0].Blob;
                         await cluster.Store.PutAsync(corrupted, new MemoryStream(new byte[4096]));
                         output.WriteLine($"overwrote the newest checkpoint {corrupted} with zeros");
@@ -65,7 +65,7 @@ public class FencingTests(ITestOutputHelper output)
         var after = await FilesAsync(cluster.Store, BlobLayout.AttemptFolder(harness.RunId, victimPhase!, 1));
         Assert.All(after, blob => Assert.Equal(frozenFiles!.GetValueOrDefault(blob.Key), blob.Value));
         Assert.Contains("lost its lease to a newer attempt", victim!.Log);
-        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, victimPhase!, default))!.Value.Pointer;
+        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, victimPhase!), default))!.Value.Pointer;
         Assert.Equal(2, pointer.Attempt);
         Assert.Equal(BlobLayout.Finished(harness.RunId, victimPhase!, 2), pointer.Finished);
         Assert.Equal(pointer.Finished, run.Phases[victimPhase!].Checkpoint);

@@ -24,10 +24,10 @@ public class MultiPodTests(ITestOutputHelper output)
         {
             outcome = await harness.RunAsync(spec, e =>
             {
-                if (e is PhaseStarted { Phase: "PT" } s)
+                if (e is PhaseStarted { Phase.Kind: PhaseKind.PT } s)
                     nodeZero ??= s.Trainer;
                 // Epoch 0 is checkpointed (its end is reported after the upload): both ranks are in epoch 1 by then.
-                if (e is PhaseProgress { Phase: "PT", Epoch: 0, Accuracy: not null } && nodeZero is not null
+                if (e is PhaseProgress { Phase.Kind: PhaseKind.PT, Epoch: 0, Accuracy: not null } && nodeZero is not null
                     && Interlocked.CompareExchange(ref victim, nodeZero == "trainer-1" ? "trainer-2" : "trainer-1", null) is null)
                 {
                     output.WriteLine($"SIGKILL to {victim}, node 1 of PT (node 0 is {nodeZero}); starting trainer-3 as its replacement pod");
@@ -44,16 +44,16 @@ public class MultiPodTests(ITestOutputHelper output)
 
         Assert.IsType<RunCompleted>(outcome);
         Assert.NotNull(victim);
-        var pt = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases["PT"];
+        var pt = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases[PhaseKey.Pretrain];
         Assert.Equal((PhaseStatus.Completed, 2), (pt.Status, pt.Attempt));
-        var redispatched = Assert.Single(harness.Of<PhaseRedispatched>(), r => r.Phase == "PT");
+        var redispatched = Assert.Single(harness.Of<PhaseRedispatched>(), r => r.Phase == PhaseKey.Pretrain);
         Assert.Contains($"trainer '{victim}' (node 1 of 2)", redispatched.Reason);
         Assert.Contains("the whole attempt fails and all 2 nodes start again from the last checkpoint", redispatched.Reason);
 
         // Resumed, not restarted: each epoch once in the log, epoch 1 by attempt 2, both at world size 2; the
         // replicas' checksums agreed at every epoch end (a drift would have failed the phase).
-        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, "PT", default))!.Value.Pointer;
-        Assert.Equal(BlobLayout.Log(harness.RunId, "PT", 2), pointer.Log);
+        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, PhaseKey.Pretrain), default))!.Value.Pointer;
+        Assert.Equal(BlobLayout.Log(harness.RunId, PhaseKey.Pretrain, 2), pointer.Log);
         await using var log = await cluster.Store.GetAsync(pointer.Log!);
         var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => EpochLog.FromJson(l)!).ToList();
         Assert.Equal([0, 1], epochs.Select(e => e.Epoch));
@@ -62,7 +62,7 @@ public class MultiPodTests(ITestOutputHelper output)
 
         // Only node 0 wrote the phase's files (checkpoints, log, the finished model); the ranks' exchange blobs
         // (rendezvous, all-reduce buffers) were deleted once PT finished.
-        var folder = BlobLayout.PhaseFolder(harness.RunId, "PT");
+        var folder = BlobLayout.PhaseFolder(harness.RunId, PhaseKey.Pretrain);
         var blobs = cluster.Store.ListAsync(folder).ToBlockingEnumerable().Select(b => b.Name[folder.Length..]).ToList();
         output.WriteLine($"PT blobs: {string.Join(", ", blobs)}");
         Assert.All(blobs, b => Assert.Matches(@"^(latest\.json|lease-[01]\.json|attempt-[12]/(checkpoint-[01]\.pth|log\.txt|finished_checkpoint\.pth))$", b));
@@ -96,7 +96,7 @@ public class MultiPodTests(ITestOutputHelper output)
         Assert.Contains("(trainer 'trainer-1'): Rendezvous", failed.Reason);
         Assert.Contains("/PT/attempt-3/rendezvous/", failed.Reason);
         Assert.Matches(@"did not fill within 4 s: rank\(s\) [01] of 2 never joined", failed.Reason);
-        Assert.Equal(2, harness.Of<PhaseRedispatched>().Count(r => r.Phase == "PT"));
-        Assert.Equal(0, (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases["PT"].Preemptions);
+        Assert.Equal(2, harness.Of<PhaseRedispatched>().Count(r => r.Phase == PhaseKey.Pretrain));
+        Assert.Equal(0, (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases[PhaseKey.Pretrain].Preemptions);
     }
 }

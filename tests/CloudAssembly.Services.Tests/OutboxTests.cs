@@ -50,12 +50,12 @@ public class OutboxTests(ITestOutputHelper output)
         Assert.Single(harness.Of<DatasetReady>());
         Assert.Equal(done.Phases.Count, harness.Of<PhaseCompleted>().Select(c => c.Phase).Distinct().Count());
         // Both Assemblers may have assembled: one copy is published through the pointer, FT read it, and no other copy stays.
-        var assembled = (await new PointerStore(cluster.Store).TryReadAsync(harness.RunId, BlobLayout.AssembledPhase, default))!.Value.Pointer.Finished;
+        var assembled = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.AssembledPointer(harness.RunId), default))!.Value.Pointer.Finished;
         Assert.Equal(done.AssembledModel, assembled);
         var copies = new List<string>();
-        await foreach (var blob in cluster.Store.ListAsync(BlobLayout.RunFolder(harness.RunId) + BlobLayout.AssembledPhase + "/"))
+        await foreach (var blob in cluster.Store.ListAsync(BlobLayout.RunFolder(harness.RunId) + "assembled/"))
             copies.Add(blob.Name);
-        Assert.Equal(new[] { BlobLayout.Pointer(harness.RunId, BlobLayout.AssembledPhase), assembled! }.Order(), copies.Order());
+        Assert.Equal(new[] { BlobLayout.AssembledPointer(harness.RunId), assembled! }.Order(), copies.Order());
         output.WriteLine($"SCENARIO crash between store and publish | PrepareDataset stayed in the outbox and was sent after restart | nothing | attempts 1 each");
         output.WriteLine($"SCENARIO trainer clocks +5/-5 min | {done.Phases.Count} phases, none expired | nothing | attempts 1 each");
         output.WriteLine($"SCENARIO two Assemblers at once | every phase dispatched and completed once | nothing | attempts 1 each");

@@ -18,7 +18,7 @@ public class PreemptionTests(ITestOutputHelper output)
         await using var cluster = await ServiceCluster.StartAsync(trainers: 2);
         var harness = new RunHarness(cluster.Bus, cluster.Runs, $"preempt-{Guid.NewGuid():N}"[..18]);
         var startedOn = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
-        string? victimPhase = null;
+        PhaseKey? victimPhase = null;
         ServiceProcess? victim = null;
         Task? spare = null;
         object outcome;
@@ -28,7 +28,7 @@ public class PreemptionTests(ITestOutputHelper output)
             {
                 if (e is PhaseStarted s)
                     startedOn[s.AttemptId] = s.Trainer;
-                if (e is PhaseProgress { Accuracy: not null, Epoch: 0 } p && p.Phase.StartsWith("MT_", StringComparison.Ordinal)
+                if (e is PhaseProgress { Accuracy: not null, Epoch: 0 } p && p.Phase.Kind == PhaseKind.MT
                     && Interlocked.CompareExchange(ref victimPhase, p.Phase, null) is null)
                 {
                     victim = cluster.Process(startedOn[p.AttemptId]);

@@ -21,7 +21,7 @@ public class StorageOutageTests(ITestOutputHelper output)
         {
             outcome = await harness.RunAsync(TinyRun.Fast(moduleEpochs: 2), e =>
             {
-                if (e is PhaseProgress { Accuracy: not null } p && p.Phase.StartsWith("MT_", StringComparison.Ordinal) && Interlocked.Exchange(ref outage, 1) == 0)
+                if (e is PhaseProgress { Accuracy: not null } p && p.Phase.Kind == PhaseKind.MT && Interlocked.Exchange(ref outage, 1) == 0)
                     chaos = Task.Run(async () =>
                     {
                         services.StopAzurite();

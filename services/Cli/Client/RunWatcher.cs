@@ -67,7 +67,7 @@ public sealed class RunWatcher : IAsyncDisposable
     {
         try
         {
-            IReadOnlyDictionary<string, PhaseState>? seen = null;
+            IReadOnlyDictionary<PhaseKey, PhaseState>? seen = null;
             while (!outcome.Task.IsCompleted)
             {
                 await Task.Delay(interval, stop.Token);

@@ -11,7 +11,7 @@ namespace CloudAssembly.Cli.Progress;
 public sealed class LiveRunProgress(ProgressContext context)
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<(string Run, string Phase), ProgressTask> bars = [];
+    private readonly Dictionary<(string Run, PhaseKey Phase), ProgressTask> bars = [];
 
     public void On(object message)
     {
@@ -47,14 +47,14 @@ public sealed class LiveRunProgress(ProgressContext context)
         }
     }
 
-    private ProgressTask Bar(string run, string phase)
+    private ProgressTask Bar(string run, PhaseKey phase)
     {
         if (bars.TryGetValue((run, phase), out var bar) && !bar.IsFinished)
             return bar;
-        return bars[(run, phase)] = context.AddTask(Markup.Escape(phase), maxValue: 1);
+        return bars[(run, phase)] = context.AddTask(Markup.Escape(phase.ToString()), maxValue: 1);
     }
 
-    private void End(string run, string phase, string description, bool complete)
+    private void End(string run, PhaseKey phase, string description, bool complete)
     {
         if (!bars.TryGetValue((run, phase), out var bar) || bar.IsFinished)
             return;

@@ -1,10 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace CloudAssembly.Orchestration.Runs;
 
 /// <summary>
-/// A trainer's claim on one rank of one attempt of a phase (<c>runs/{id}/{phase}/lease-{rank}.json</c>), renewed by
+/// A trainer's claim on one node (rank slot) of one attempt of a phase (<c>runs/{id}/{phase}/lease-{node}.json</c>), renewed by
 /// heartbeats. <see cref="Beats"/> and <see cref="Progress"/> change with every renewal and every step trained; the
 /// watchdog judges the lease by whether they (and the blob's ETag) change, timed on its own clock, never by the times
-/// written here, which are for people reading the blob.
+/// written here, which are for people reading the blob. <see cref="Node"/> keeps its first JSON name, <c>rank</c>, so
+/// leases held across an upgrade still read.
 /// </summary>
 public sealed record PhaseLease(string AttemptId, int Attempt, string Trainer, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt,
-    long Beats = 0, long Progress = 0, int Rank = 0);
+    long Beats = 0, long Progress = 0, [property: JsonPropertyName("rank")] int Node = 0);

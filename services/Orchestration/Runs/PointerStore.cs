@@ -3,20 +3,19 @@ using CloudAssembly.Storage;
 namespace CloudAssembly.Orchestration.Runs;
 
 /// <summary>
-/// Phase pointers in blob storage, changed only by compare-and-swap on their ETag. An attempt first raises the
+/// Phase pointers in blob storage, each named by <see cref="BlobLayout"/>, changed only by compare-and-swap on their ETag. An attempt first raises the
 /// pointer's fencing token to its own number (<see cref="FenceAsync"/>); every later change (<see cref="PublishAsync"/>)
 /// checks that the token is still its own and that it still holds its lease, so an attempt that was replaced while it
 /// was paused, partitioned or slow finds the token raised and publishes nothing.
 /// </summary>
 public sealed class PointerStore(IBlobStore store)
 {
-    public async Task<(PhasePointer Pointer, string ETag)?> TryReadAsync(string runId, string phase, CancellationToken ct)
+    public async Task<(PhasePointer Pointer, string ETag)?> TryReadAsync(string pointer, CancellationToken ct)
     {
-        var name = BlobLayout.Pointer(runId, phase);
         try
         {
-            await using var content = await store.GetAsync(name, ct);
-            return (RunJson.Deserialize<PhasePointer>(content.Content, name), content.ETag);
+            await using var content = await store.GetAsync(pointer, ct);
+            return (RunJson.Deserialize<PhasePointer>(content.Content, pointer), content.ETag);
         }
         catch (BlobNotFoundException)
         {
@@ -25,21 +24,20 @@ public sealed class PointerStore(IBlobStore store)
     }
 
     /// <summary>Raises the fencing token to <paramref name="attempt"/>; false when a newer attempt already raised it higher.</summary>
-    public async Task<bool> FenceAsync(string runId, string phase, int attempt, CancellationToken ct)
+    public async Task<bool> FenceAsync(string pointer, int attempt, CancellationToken ct)
     {
-        var name = BlobLayout.Pointer(runId, phase);
         while (true)
         {
-            var current = await TryReadAsync(runId, phase, ct);
+            var current = await TryReadAsync(pointer, ct);
             if (current is { Pointer.Attempt: var held } && held >= attempt)
                 return held == attempt;
             try
             {
                 var raised = (current?.Pointer ?? new PhasePointer()) with { Attempt = attempt };
                 if (current is null)
-                    await store.PutIfAbsentAsync(name, new MemoryStream(RunJson.Serialize(raised)), ct);
+                    await store.PutIfAbsentAsync(pointer, new MemoryStream(RunJson.Serialize(raised)), ct);
                 else
-                    await store.PutIfMatchAsync(name, new MemoryStream(RunJson.Serialize(raised)), current.Value.ETag, ct);
+                    await store.PutIfMatchAsync(pointer, new MemoryStream(RunJson.Serialize(raised)), current.Value.ETag, ct);
                 return true;
             }
             catch (Exception e) when (e is BlobAlreadyExistsException or BlobConditionFailedException)
@@ -49,20 +47,20 @@ public sealed class PointerStore(IBlobStore store)
     }
 
     /// <summary>
-    /// Publishes <paramref name="finished"/> as the one finished result of <paramref name="phase"/> by creating its
+    /// Publishes <paramref name="finished"/> as the one finished result behind <paramref name="pointer"/> by creating the
     /// pointer (create-only): the first to publish wins, and everyone, the losers too, gets the winner's blob back.
     /// </summary>
-    public async Task<string> PublishOnceAsync(string runId, string phase, string finished, CancellationToken ct)
+    public async Task<string> PublishOnceAsync(string pointer, string finished, CancellationToken ct)
     {
         try
         {
-            await store.PutIfAbsentAsync(BlobLayout.Pointer(runId, phase), new MemoryStream(RunJson.Serialize(new PhasePointer { Finished = finished })), ct);
+            await store.PutIfAbsentAsync(pointer, new MemoryStream(RunJson.Serialize(new PhasePointer { Finished = finished })), ct);
             return finished;
         }
         catch (BlobAlreadyExistsException)
         {
-            return (await TryReadAsync(runId, phase, ct))?.Pointer.Finished
-                ?? throw new InvalidDataException($"The pointer of {phase} in run '{runId}' exists but names no finished blob.");
+            return (await TryReadAsync(pointer, ct))?.Pointer.Finished
+                ?? throw new InvalidDataException($"The pointer '{pointer}' exists but names no finished blob.");
         }
     }
 
@@ -70,20 +68,20 @@ public sealed class PointerStore(IBlobStore store)
     /// Applies <paramref name="change"/> for <paramref name="attempt"/>, checking before each try that the token is still
     /// its own and (<paramref name="ensureLease"/>) that it still holds its lease. Returns the pointer as stored.
     /// </summary>
-    public async Task<PhasePointer> PublishAsync(string runId, string phase, int attempt, Func<PhasePointer, PhasePointer> change,
+    public async Task<PhasePointer> PublishAsync(string pointer, int attempt, Func<PhasePointer, PhasePointer> change,
         Func<CancellationToken, Task> ensureLease, CancellationToken ct)
     {
         while (true)
         {
-            var current = await TryReadAsync(runId, phase, ct)
-                ?? throw new AttemptFencedException($"{phase} of run '{runId}' has no pointer; attempt {attempt} never fenced it.");
+            var current = await TryReadAsync(pointer, ct)
+                ?? throw new AttemptFencedException($"'{pointer}' does not exist; attempt {attempt} never fenced it.");
             if (current.Pointer.Attempt != attempt)
-                throw new AttemptFencedException($"{phase} of run '{runId}' now belongs to attempt {current.Pointer.Attempt}, not {attempt}.");
+                throw new AttemptFencedException($"'{pointer}' now belongs to attempt {current.Pointer.Attempt}, not {attempt}.");
             await ensureLease(ct);
             var next = change(current.Pointer);
             try
             {
-                await store.PutIfMatchAsync(BlobLayout.Pointer(runId, phase), new MemoryStream(RunJson.Serialize(next)), current.ETag, ct);
+                await store.PutIfMatchAsync(pointer, new MemoryStream(RunJson.Serialize(next)), current.ETag, ct);
                 return next;
             }
             catch (BlobConditionFailedException)

@@ -5,7 +5,7 @@ namespace CloudAssembly.Orchestration.Runs;
 /// <summary>
 /// A run's durable state, <c>runs/{id}/run.json</c>: created once on submit, changed only by compare-and-swap on its
 /// ETag, so any service can die at any moment and the run continues from here. Phases are keyed by their
-/// <see cref="PhaseKey"/> text (PT, MT_0, ..., FT, Eval, E2E).
+/// <see cref="PhaseKey"/> (written as its text: PT, MT_0, ..., FT, Eval, E2E).
 /// </summary>
 public sealed record RunDocument
 {
@@ -20,7 +20,7 @@ public sealed record RunDocument
     /// <summary>How often the dataset was asked for; the build's lease (<c>runs/{id}/dataset/lease-0.json</c>) carries it.</summary>
     public int DatasetGeneration { get; init; }
     public string? AssembledModel { get; init; }
-    public IReadOnlyDictionary<string, PhaseState> Phases { get; init; } = new Dictionary<string, PhaseState>();
+    public IReadOnlyDictionary<PhaseKey, PhaseState> Phases { get; init; } = new Dictionary<PhaseKey, PhaseState>();
     public RunMetrics? Metrics { get; init; }
     public string? Error { get; init; }
 
@@ -39,8 +39,8 @@ public sealed record RunDocument
 
     public bool IsFinished => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
 
-    public PhaseState Phase(PhaseKey key) => Phases.TryGetValue(key.ToString(), out var state) ? state : new PhaseState();
+    public PhaseState Phase(PhaseKey key) => Phases.TryGetValue(key, out var state) ? state : new PhaseState();
 
     public RunDocument WithPhase(PhaseKey key, PhaseState state) =>
-        this with { Phases = new Dictionary<string, PhaseState>(Phases) { [key.ToString()] = state } };
+        this with { Phases = new Dictionary<PhaseKey, PhaseState>(Phases) { [key] = state } };
 }

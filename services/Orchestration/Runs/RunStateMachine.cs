@@ -25,7 +25,7 @@ public static class RunStateMachine
             jobs.Add(PhaseKey.Baseline);
         jobs.AddRange(Enumerable.Range(0, spec.NumModules).Select(PhaseKey.Module));
         jobs.Add(PhaseKey.Finetune);
-        jobs.Add(PhaseKey.Evaluate);
+        jobs.Add(PhaseKey.Eval);
         return jobs;
     }
 
@@ -48,7 +48,7 @@ public static class RunStateMachine
 
     public static RunDocument? OnPhaseStarted(RunDocument run, PhaseStarted started)
     {
-        var key = PhaseKey.Parse(started.Phase);
+        var key = started.Phase;
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != started.AttemptId || phase.Status != PhaseStatus.Dispatched)
             return null;
@@ -61,7 +61,7 @@ public static class RunStateMachine
     /// </summary>
     public static RunDocument? OnPhaseCompleted(RunDocument run, PhaseCompleted completed, DateTimeOffset now)
     {
-        var key = PhaseKey.Parse(completed.Phase);
+        var key = completed.Phase;
         var phase = run.Phase(key);
         if (run.IsFinished || phase.Status == PhaseStatus.Completed || phase.Attempt == 0 || !IsOwnCheckpoint(run, key, completed.Checkpoint))
             return null;
@@ -89,23 +89,17 @@ public static class RunStateMachine
     /// </summary>
     public static RunDocument? OnPhaseFailed(RunDocument run, PhaseFailed failed)
     {
-        var key = PhaseKey.Parse(failed.Phase);
+        var key = failed.Phase;
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != failed.AttemptId || !phase.IsActive)
             return null;
-        if (failed.Retryable && phase.CountedAttempts < MaxAttempts)
-            return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = failed.Reason });
-        return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = failed.Reason }) with
-        {
-            Status = RunStatus.Failed,
-            Error = $"{key} failed after {phase.CountedAttempts} attempt(s): {failed.Reason}",
-        };
+        return RetryOrFail(run, key, phase, failed.Reason, failed.Retryable);
     }
 
     /// <summary>The trainer was told to stop (and saved what it could): the phase goes again, and the attempt is not counted.</summary>
     public static RunDocument? OnPhasePreempted(RunDocument run, PhasePreempted preempted)
     {
-        var key = PhaseKey.Parse(preempted.Phase);
+        var key = preempted.Phase;
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != preempted.AttemptId || !phase.IsActive)
             return null;
@@ -122,13 +116,7 @@ public static class RunStateMachine
         if (run.IsFinished || phase.AttemptId != attemptId || !phase.IsActive)
             return null;
         var lost = new PhaseMetrics(0, 0, 0, 0, 0, (phase.Metrics?.DeviceSeconds ?? 0) + lostDeviceSeconds, 0);
-        if (phase.CountedAttempts < MaxAttempts)
-            return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = reason, Metrics = lost });
-        return run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = reason, Metrics = lost }) with
-        {
-            Status = RunStatus.Failed,
-            Error = $"{key} failed after {phase.CountedAttempts} attempt(s): {reason}",
-        };
+        return RetryOrFail(run, key, phase with { Metrics = lost }, reason, retryable: true);
     }
 
     /// <summary>Assembling the modules failed: it is tried again, and the run fails after <see cref="MaxAttempts"/> failures.</summary>
@@ -137,15 +125,27 @@ public static class RunStateMachine
         if (run.IsFinished || run.AssembledModel is not null)
             return null;
         var failures = run.AssemblyFailures + 1;
-        return failures < MaxAttempts
-            ? run with { AssemblyFailures = failures, LastFault = $"assembling the modules failed: {reason}" }
-            : run with
-            {
-                AssemblyFailures = failures,
-                Status = RunStatus.Failed,
-                Error = $"Assembling the modules failed after {failures} tries: {reason}",
-            };
+        return RetryOrFail(run with { AssemblyFailures = failures, LastFault = $"assembling the modules failed: {reason}" }, run with { AssemblyFailures = failures },
+            failures, retryable: true, $"Assembling the modules failed after {failures} tries: {reason}");
     }
+
+    /// <summary>
+    /// A phase attempt that failed is tried again (pending: a new attempt resumes from the last checkpoint) under
+    /// <see cref="RetryOrFail(RunDocument, RunDocument, int, bool, string)"/>; otherwise the phase and the run fail.
+    /// </summary>
+    private static RunDocument RetryOrFail(RunDocument run, PhaseKey key, PhaseState phase, string reason, bool retryable) =>
+        RetryOrFail(run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Error = reason }),
+            run.WithPhase(key, phase with { Status = PhaseStatus.Failed, Error = reason }),
+            phase.CountedAttempts, retryable, $"{key} failed after {phase.CountedAttempts} attempt(s): {reason}");
+
+    /// <summary>
+    /// The one retry policy, for phase attempts and assembly alike: a failure that another try may cure
+    /// (<paramref name="retryable"/>: not a bad spec, input or checkpoint, which the trainer tells apart) is tried again
+    /// while fewer than <see cref="MaxAttempts"/> tries were made; otherwise the run fails with <paramref name="failure"/>.
+    /// Preemptions and unclaimed dispatches are not failures and never come here.
+    /// </summary>
+    private static RunDocument RetryOrFail(RunDocument retried, RunDocument failed, int tries, bool retryable, string failure) =>
+        retryable && tries < MaxAttempts ? retried : failed with { Status = RunStatus.Failed, Error = failure };
 
     /// <summary>
     /// A dispatched attempt nobody claimed for long (on several pods: a rank slot nobody claimed): the same attempt
@@ -218,7 +218,7 @@ public static class RunStateMachine
             // A phase on several pods is one attempt in N rank slots: all start together, and whichever fails fails them all.
             var nodes = Nodes(run.Spec, key);
             messages.AddRange(Enumerable.Range(0, nodes).Select(node =>
-                new TrainPhase(run.RunId, key.ToString(), attempt, attemptId, run.Spec, dataset, inputs, generation, node, nodes)));
+                new TrainPhase(run.RunId, key, attempt, attemptId, run.Spec, dataset, inputs, generation, node, nodes)));
         }
 
         var modulesDone = Enumerable.Range(0, run.Spec.NumModules).All(i => run.Phase(PhaseKey.Module(i)).Status == PhaseStatus.Completed);
@@ -226,7 +226,7 @@ public static class RunStateMachine
         var status = run.Phase(PhaseKey.Pretrain).Status != PhaseStatus.Completed ? RunStatus.Pretraining
             : !modulesDone ? RunStatus.TrainingModules
             : run.Phase(PhaseKey.Finetune).Status != PhaseStatus.Completed ? RunStatus.FineTuning
-            : run.Phase(PhaseKey.Evaluate).Status != PhaseStatus.Completed
+            : run.Phase(PhaseKey.Eval).Status != PhaseStatus.Completed
               || (run.Spec.Baseline is not null && run.Phase(PhaseKey.Baseline).Status != PhaseStatus.Completed) ? RunStatus.Evaluating
             : RunStatus.Completed;
         run = run with { Status = status };
@@ -259,9 +259,9 @@ public static class RunStateMachine
     private static RunMetrics Metrics(RunDocument run, DateTimeOffset now)
     {
         var phases = run.Phases.Where(p => p.Value.Metrics is not null).ToDictionary(p => p.Key, p => p.Value.Metrics!);
-        var eval = phases[PhaseKey.Evaluate.ToString()];
-        phases.TryGetValue(PhaseKey.Finetune.ToString(), out var ft);
-        phases.TryGetValue(PhaseKey.Baseline.ToString(), out var baseline);
+        var eval = phases[PhaseKey.Eval];
+        phases.TryGetValue(PhaseKey.Finetune, out var ft);
+        phases.TryGetValue(PhaseKey.Baseline, out var baseline);
         return new RunMetrics(eval.Acc1, eval.Acc5, ft?.Acc1BeforeTraining, baseline?.Acc1, phases,
             (now - run.CreatedAt).TotalSeconds, phases.Values.Sum(m => m.DeviceSeconds));
     }

@@ -57,7 +57,19 @@ public static class CloudAssemblyTelemetry
     public const string Phase = "cloudassembly.phase";
     public const string Attempt = "cloudassembly.attempt";
     public const string Trainer = "cloudassembly.trainer";
+    public const string Node = "cloudassembly.node";
     public const string Reason = "cloudassembly.reason";
+    public const string Acc1 = "cloudassembly.acc1";
+    public const string Acc5 = "cloudassembly.acc5";
+    public const string EpochsTrained = "cloudassembly.epochs";
+    public const string DeviceSecondsSpent = "cloudassembly.device_seconds";
+    public const string WallSeconds = "cloudassembly.wall_seconds";
+    public const string ImagesPerSecondTrained = "cloudassembly.images_per_second";
+    public const string Blob = "cloudassembly.blob";
+    public const string Bytes = "cloudassembly.bytes";
+
+    /// <summary>The tag that files a measurement under its run.</summary>
+    public static KeyValuePair<string, object?> OfRun(string runId) => new(RunId, runId);
 
     /// <summary>
     /// Starts a step of the run's story: a child of the run's root span (<paramref name="traceParent"/>, stored in

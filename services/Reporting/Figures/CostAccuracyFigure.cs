@@ -11,11 +11,11 @@ public static class CostAccuracyFigure
 {
     public static ReportFigure? Render(RunReport report)
     {
-        var e2e = report.Phases.FirstOrDefault(p => p.Kind() == PhaseKind.E2E);
-        var ft = report.Phases.FirstOrDefault(p => p.Kind() == PhaseKind.FT);
+        var e2e = report.Phases.FirstOrDefault(p => p.Phase.Kind == PhaseKind.E2E);
+        var ft = report.Phases.FirstOrDefault(p => p.Phase.Kind == PhaseKind.FT);
         if (e2e is null || ft is null)
             return null;
-        var paid = report.Phases.Where(p => p.Kind() is PhaseKind.PT or PhaseKind.MT).Sum(p => p.DeviceSeconds);
+        var paid = report.Phases.Where(p => p.Phase.Kind is PhaseKind.PT or PhaseKind.MT).Sum(p => p.DeviceSeconds);
         var xs = new List<double>();
         var ys = new List<double>();
         if (ft.Acc1BeforeTraining is { } before)

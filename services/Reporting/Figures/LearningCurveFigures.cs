@@ -20,7 +20,7 @@ public static class LearningCurveFigures
         foreach (var phase in phases)
         {
             var line = plot.Add.Scatter(phase.Curve.Select(c => (double)c.Epoch + 1).ToArray(), phase.Curve.Select(value).ToArray());
-            line.LegendText = phase.Phase;
+            line.LegendText = phase.Phase.ToString();
         }
         plot.XLabel("epoch");
         plot.YLabel(label);

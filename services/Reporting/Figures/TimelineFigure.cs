@@ -19,7 +19,7 @@ public static class TimelineFigure
             Label = $"{p.DeviceSeconds:F0} device-s",
         }).ToList());
         bars.Horizontal = true;
-        plot.Axes.Left.SetTicks([.. timed.Select((_, i) => (double)(timed.Count - 1 - i))], [.. timed.Select(p => p.Phase)]);
+        plot.Axes.Left.SetTicks([.. timed.Select((_, i) => (double)(timed.Count - 1 - i))], [.. timed.Select(p => p.Phase.ToString())]);
         plot.XLabel("seconds since the first phase started");
         plot.Axes.Margins(left: 0, right: 0.15);
         return ReportFigure.Render("timeline", "Timeline: each phase from start to end, labelled with its device-seconds.", plot);

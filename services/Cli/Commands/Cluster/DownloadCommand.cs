@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Reporting;
 
@@ -19,7 +20,7 @@ public static class DownloadCommand
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);
             var id = parse.GetValue(runId)!;
             var prefix = parse.GetValue(report) ? BlobLayout.ReportFolder(id)
-                : parse.GetValue(phase) is { } p ? BlobLayout.PhaseFolder(id, p) : BlobLayout.RunFolder(id);
+                : parse.GetValue(phase) is { } p ? BlobLayout.PhaseFolder(id, PhaseKey.Parse(p)) : BlobLayout.RunFolder(id);
             var count = 0;
             await foreach (var blob in client.Blobs.ListAsync(prefix, ct))
             {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CloudAssembly.Cli.Client;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Orchestration.Telemetry;
 
 namespace CloudAssembly.Cli.Commands.Cluster;
 
@@ -99,7 +100,7 @@ public static class SubmitCommand
     private static async Task<string> PublishAsync(ClusterClient client, string id, RunSpec run, CancellationToken ct)
     {
         using var span = ClusterClient.Source.StartActivity(CommandSampler.SubmitSpan, ActivityKind.Producer);
-        span?.SetTag("cloudassembly.run_id", id);
+        span?.SetTag(CloudAssemblyTelemetry.RunId, id);
         await client.Bus.Publish(new SubmitRun(id, run), ct);
         Console.WriteLine($"submitted run {id}; waiting for the Assembler's answer");
         return span is null ? "" : ClusterClient.TraceLink(span.TraceId) is { } link ? "; its trace: " + link : $" (trace {span.TraceId})";
