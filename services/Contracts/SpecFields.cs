@@ -4,11 +4,17 @@ using System.Text.Json.Serialization.Metadata;
 namespace CloudAssembly.Contracts;
 
 /// <summary>
-/// The members of a run spec's JSON that no setting has: a typo like <c>trainLimt</c> must refuse the spec, not run it
-/// with the default. The names a spec may use come from the spec's own JSON contract, so a new setting needs no list.
+/// The members of a run spec's JSON (or a <c>SubmitRun</c>'s) that no setting has: a typo like <c>trainLimt</c> must
+/// refuse the spec, not run it with the default. The names a spec may use come from the spec's own JSON contract, so a new setting needs no list.
 /// </summary>
 public static class SpecFields
 {
+    /// <summary>The first unknown member of the command or its spec, as one sentence; null when there is none.</summary>
+    public static string? FirstUnknown(SubmitRun submit) =>
+        submit.UnknownFields is { Count: > 0 } unknown
+            ? $"unknown field `{unknown.Keys.First()}` in the SubmitRun; did you mean `{ClosestName.Among(unknown.Keys.First(), Settable(typeof(SubmitRun)))}`?"
+            : submit.Spec is null ? null : FirstUnknown(submit.Spec);
+
     /// <summary>The first unknown member, as one sentence naming it and the closest known setting; null when there is none.</summary>
     public static string? FirstUnknown(RunSpec spec)
     {

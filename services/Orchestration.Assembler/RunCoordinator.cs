@@ -22,7 +22,7 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
     {
         try
         {
-            RunSpecRules.Validate(submit.RunId, submit.Spec, sources);
+            RunSpecRules.Validate(submit, sources);
         }
         catch (ArgumentException e)
         {

@@ -15,6 +15,15 @@ public static class RunSpecRules
 {
     public const int MaxModules = 16, MaxTotalDepth = 64, MaxEpochs = 10_000, MaxBatch = 4096, MaxUpdateFreq = 1024, MaxDevicesPerNode = 64, MaxNodes = 64;
 
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first thing wrong with the submission and what to do.</summary>
+    public static void Validate(SubmitRun submit, DataSources sources)
+    {
+        RunId.Validate(submit.RunId);
+        if (SpecFields.FirstUnknown(submit) is { } unknown)
+            throw new ArgumentException($"Run '{submit.RunId}' is refused: {unknown}");
+        Validate(submit.RunId, submit.Spec, sources);
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first thing wrong with the run and what to do.</summary>
     public static void Validate(string runId, RunSpec? spec, DataSources sources)
     {

@@ -90,6 +90,16 @@ public class RunSpecRulesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_mistyped_member_of_the_SubmitRun_itself_is_refused_by_name()
+    {
+        var submit = AsReceived("""{"runId": "typo", "spce": {"model": "vit_mini_patch7_28"}}""");
+
+        var error = Assert.Throws<ArgumentException>(() => RunSpecRules.Validate(submit, Sources));
+
+        Assert.Equal("Run 'typo' is refused: unknown field `spce` in the SubmitRun; did you mean `spec`?", error.Message);
+    }
+
+    [Fact]
     public void A_phase_recipe_given_in_part_takes_the_rest_from_that_phases_default()
     {
         var demo = JsonSerializer.SerializeToNode(Good, JsonSerializerOptions.Web)!.AsObject();
