@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using CloudAssembly.Cli;
+using CloudAssembly.Cli.Client;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 
@@ -95,6 +96,25 @@ public class SubmitOutcomeTests
         Assert.Equal(0, submit.ExitCode);
         Assert.Contains("run after-the-typo accepted", submit.Output);
         Assert.NotNull(await cluster.Runs.TryGetAsync("after-the-typo", default));
+    }
+
+    [Fact]
+    public async Task A_resubmission_with_another_spec_from_any_client_is_refused_by_the_Assembler_and_changes_nothing()
+    {
+        await using var cluster = await ServiceCluster.StartAsync(trainers: 0);
+        await cluster.Bus.Publish(new SubmitRun("taken", TinyRun.Spec()));
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (await cluster.Runs.TryGetAsync("taken", hangGuard.Token) is null)
+            await Task.Delay(200, hangGuard.Token);
+        await using var watcher = await RunWatcher.StartAsync(cluster.Bus, cluster.Runs, "taken", _ => { }, TimeSpan.FromSeconds(2));
+
+        await cluster.Bus.Publish(new SubmitRun("taken", TinyRun.Spec(moduleEpochs: 3)));
+
+        var rejected = Assert.IsType<RunRejected>(await watcher.Outcome.WaitAsync(hangGuard.Token));
+        Assert.StartsWith("Run 'taken' already exists (", rejected.Reason);
+        Assert.Contains("with a different spec; nothing was submitted", rejected.Reason);
+        Assert.Equal(1, (await cluster.Runs.TryGetAsync("taken", default))!.Value.Run.Spec.Modules.Epochs);
+        Assert.Null(await cluster.Runs.TryGetRefusalAsync("taken", default));
     }
 
     // SIGTERM, not SIGINT: the same handler, but a test run from a background job inherits SIGINT ignored.
