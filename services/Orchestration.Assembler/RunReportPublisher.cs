@@ -2,7 +2,6 @@ using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Reporting;
 using CloudAssembly.Storage;
-using CloudAssembly.Training.Engine;
 
 namespace CloudAssembly.Orchestration.Assembler;
 

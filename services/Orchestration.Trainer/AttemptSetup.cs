@@ -32,7 +32,7 @@ public sealed class AttemptSetup(IBlobStore store, TrainPhase command, AttemptLe
             PhaseKind.MT => PhasePlanner.Module(spec, key.Index!.Value, inputs[0], folder, device),
             PhaseKind.FT => PhasePlanner.Finetune(spec, inputs[0], folder, device),
             PhaseKind.E2E => PhasePlanner.Baseline(spec, folder, device),
-            _ => PhasePlanner.Evaluation(spec, inputs[0], folder, device),
+            _ => PhasePlanner.Eval(spec, inputs[0], folder, device),
         };
         if (key.Kind != PhaseKind.Eval)
             await sync.RestoreAsync(ct);

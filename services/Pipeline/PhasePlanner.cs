@@ -44,7 +44,7 @@ public static class PhasePlanner
         Finetune(spec, [], outputDir, device) with { AssembledModel = assembledModel };
 
     /// <summary>The final evaluation: the fine-tuned model on the whole validation split.</summary>
-    public static TrainOptions Evaluation(RunSpec spec, string finetuned, string outputDir, string device) =>
+    public static TrainOptions Eval(RunSpec spec, string finetuned, string outputDir, string device) =>
         Common(spec, spec.Finetune, device) with
         {
             Phase = Phase.E2E,

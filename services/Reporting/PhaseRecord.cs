@@ -1,5 +1,4 @@
 using CloudAssembly.Contracts;
-using CloudAssembly.Training.Engine;
 
 namespace CloudAssembly.Reporting;
 

@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 using System.Diagnostics;
 using CloudAssembly.Model;
 using CloudAssembly.Training.Checkpoints;

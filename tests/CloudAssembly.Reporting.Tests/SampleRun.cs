@@ -1,6 +1,5 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Reporting;
-using CloudAssembly.Training.Engine;
 
 namespace CloudAssembly.Reporting.Tests;
 

@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 using CloudAssembly.Model.Checkpoints;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Engine;

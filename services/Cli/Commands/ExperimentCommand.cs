@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CloudAssembly.Cli.Experiments;
 using CloudAssembly.Reporting;
 using CloudAssembly.Reporting.Experiments;
 

@@ -42,11 +42,15 @@ public sealed unsafe class NcclLibrary
         libtorchDir ??= Environment.GetEnvironmentVariable(Model.TorchRuntime.LibTorchVariable);
         if (!string.IsNullOrEmpty(setting))
             list.Add(Directory.Exists(setting) ? Path.Combine(setting, "libnccl.so.2") : setting);
+        // torch/lib is often reached through a link (the trainer image's /opt/libtorch): "../.." must climb from where it points.
         if (!string.IsNullOrEmpty(libtorchDir))
-            list.Add(Path.GetFullPath(Path.Combine(libtorchDir, "..", "..", "nvidia", "nccl", "lib", "libnccl.so.2")));
+            list.Add(Path.GetFullPath(Path.Combine(Resolved(libtorchDir), "..", "..", "nvidia", "nccl", "lib", "libnccl.so.2")));
         list.Add("libnccl.so.2");
         return list;
     }
+
+    private static string Resolved(string folder) =>
+        new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder;
 
     public static NcclLibrary Load(string? setting, string? libtorchDir)
     {

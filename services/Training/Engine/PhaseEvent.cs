@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 namespace CloudAssembly.Training.Engine;
 
 /// <summary>What a running phase reports: messages, step progress and finished epochs. <c>Phase</c> is a label such as <c>MT[2]</c>.</summary>

@@ -4,8 +4,9 @@ using CloudAssembly.Contracts;
 using CloudAssembly.Training;
 using CloudAssembly.Training.Engine;
 using CloudAssembly.Pipeline;
+using CloudAssembly.Reporting.Experiments;
 
-namespace CloudAssembly.Reporting.Experiments;
+namespace CloudAssembly.Cli.Experiments;
 
 /// <summary>
 /// Runs an <see cref="ExperimentPlan"/> in this process, phase after phase, exactly as a run plans them
@@ -86,7 +87,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, Action<string> say)
     }
 
     private double Evaluate(RunSpec spec, string checkpoint, string folder, CancellationToken ct) =>
-        new PhaseRunner(PhasePlanner.Evaluation(spec, checkpoint, folder, plan.Device), PhaseDataFactory.Create).Run(ct).FinalEval!.Acc1;
+        new PhaseRunner(PhasePlanner.Eval(spec, checkpoint, folder, plan.Device), PhaseDataFactory.Create).Run(ct).FinalEval!.Acc1;
 
     private ExperimentTrial Report(ExperimentTrial trial)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CloudAssembly.Training.Engine;
+namespace CloudAssembly.Contracts;
 
 /// <summary>
 /// One line of <c>log.txt</c>: the official keys (<c>train_lr</c>, <c>train_loss</c>, <c>test_acc1</c>,
