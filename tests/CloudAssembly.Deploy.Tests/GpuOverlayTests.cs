@@ -6,6 +6,9 @@ public sealed class GpuOverlayTests
 {
     private static readonly string[] Services = ["assembler", "data-prep", "trainer"];
 
+    /// <summary>What marks every value the operator must set: nothing that could pass for a real registry, account or identity.</summary>
+    private const string Placeholder = "REPLACE-ME";
+
     private static IReadOnlyList<object> Objects => RenderedOverlays.Objects(RenderedOverlays.Gpu);
 
     [KubectlFact]
@@ -17,7 +20,9 @@ public sealed class GpuOverlayTests
 
         Assert.Equal("1", Manifests.Quantity(container.Resources.Limits, "nvidia.com/gpu"));
         Assert.Contains(pod.Tolerations, t => t.Key == "nvidia.com/gpu" && t.Effect == "NoSchedule" && t.OperatorProperty == "Exists");
-        Assert.Equal("true", pod.NodeSelector["nvidia.com/gpu.present"]);
+        Assert.Contains(pod.Tolerations, t => t is { Key: "sku", Value: "gpu", Effect: "NoSchedule", OperatorProperty: "Equal" });
+        Assert.Equal(["kubernetes.azure.com/agentpool"], pod.NodeSelector.Keys);
+        Assert.Equal(Placeholder, pod.NodeSelector["kubernetes.azure.com/agentpool"][..Placeholder.Length]);
         Assert.Equal("cuda", Manifests.Env(container, "Trainer__Device"));
         Assert.Equal("metadata.name", container.Env.Single(e => e.Name == "Trainer__Name").ValueFrom.FieldRef.FieldPath);
     }
@@ -27,9 +32,9 @@ public sealed class GpuOverlayTests
     {
         var images = Manifests.Workloads(Objects).SelectMany(w => w.Template.Spec.Containers).ToDictionary(c => c.Name, c => c.Image);
 
-        Assert.Equal("registry.example.com/cloudassembly/trainer:0.1.0-cuda", images["trainer"]);
-        Assert.Equal("registry.example.com/cloudassembly/assembler:0.1.0", images["assembler"]);
-        Assert.Equal("registry.example.com/cloudassembly/data-prep:0.1.0", images["data-prep"]);
+        Assert.Matches($"^{Placeholder}\\.azurecr\\.io/cloudassembly/trainer:[0-9.]+-cuda$", images["trainer"]);
+        Assert.Matches($"^{Placeholder}\\.azurecr\\.io/cloudassembly/assembler:[0-9.]+$", images["assembler"]);
+        Assert.Matches($"^{Placeholder}\\.azurecr\\.io/cloudassembly/data-prep:[0-9.]+$", images["data-prep"]);
     }
 
     [KubectlFact]
@@ -52,9 +57,9 @@ public sealed class GpuOverlayTests
             var config = Objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == container.EnvFrom.Single().ConfigMapRef.Name);
 
             Assert.Equal("true", deployment.Spec.Template.Metadata.Labels["azure.workload.identity/use"]);
-            Assert.Matches("^[0-9a-f-]{36}$", account.Metadata.Annotations["azure.workload.identity/client-id"]);
+            Assert.Equal($"{Placeholder}-{name}-identity-client-id", account.Metadata.Annotations["azure.workload.identity/client-id"]);
             Assert.DoesNotContain(container.Env, e => e.Name == "ConnectionStrings__blobs");
-            Assert.StartsWith("https://", config.Data["ConnectionStrings__blobs"]);
+            Assert.Equal($"https://{Placeholder}.blob.core.windows.net", config.Data["ConnectionStrings__blobs"]);
         }
     }
 

@@ -37,8 +37,18 @@ public sealed class ManifestFileTests
 
         Assert.Equal("1", Manifests.Quantity(container.Resources.Limits, "nvidia.com/gpu"));
         Assert.Contains(pod.Tolerations, t => t.Key == "nvidia.com/gpu" && t.Effect == "NoSchedule" && t.OperatorProperty == "Exists");
-        Assert.Equal("true", pod.NodeSelector["nvidia.com/gpu.present"]);
+        Assert.Contains(pod.Tolerations, t => t is { Key: "sku", Value: "gpu", Effect: "NoSchedule" });
+        Assert.Contains("kubernetes.azure.com/agentpool", pod.NodeSelector.Keys);
         Assert.Equal("cuda", Manifests.Env(container, "Trainer__Device"));
+    }
+
+    [Fact]
+    public void RabbitMQ_keeps_its_cookie_private_after_a_reschedule()
+    {
+        var pod = Load("base/rabbitmq.yaml").OfType<V1StatefulSet>().Single().Spec.Template.Spec;
+
+        Assert.Equal(999, pod.SecurityContext.FsGroup);
+        Assert.Equal("OnRootMismatch", pod.SecurityContext.FsGroupChangePolicy);
     }
 
     [Theory]

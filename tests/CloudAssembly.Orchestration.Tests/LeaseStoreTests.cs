@@ -58,6 +58,33 @@ public sealed class LeaseStoreTests : IDisposable
         Assert.Equal("trainer-2", (await leases.TryReadAsync(BlobLayout.Lease("r", PhaseKey.Module(0)), default))!.Value.Lease.Trainer);
     }
 
+    [Fact]
+    public async Task A_claim_whose_answer_was_lost_holds_the_lease()
+    {
+        var name = BlobLayout.Lease("r", PhaseKey.Module(0));
+        var lossy = new LeaseStore(new LostReplyBlobStore(new FolderBlobStore(folder), name));
+
+        var claimed = await lossy.TryClaimAsync(name, Lease(1, "trainer-1"), default);
+
+        var stored = (await leases.TryReadAsync(name, default))!.Value;
+        Assert.Equal(stored.ETag, claimed);
+        Assert.Equal("trainer-1", stored.Lease.Trainer);
+    }
+
+    [Fact]
+    public async Task A_takeover_whose_answer_was_lost_holds_the_lease_of_the_newer_attempt()
+    {
+        var name = BlobLayout.Lease("r", PhaseKey.Module(0));
+        await leases.TryClaimAsync(name, Lease(1, "trainer-1"), default);
+        var lossy = new LeaseStore(new LostReplyBlobStore(new FolderBlobStore(folder), name));
+
+        var claimed = await lossy.TryClaimAsync(name, Lease(2, "trainer-2"), default);
+
+        var stored = (await leases.TryReadAsync(name, default))!.Value;
+        Assert.Equal(stored.ETag, claimed);
+        Assert.Equal((2, "trainer-2"), (stored.Lease.Attempt, stored.Lease.Trainer));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(folder))

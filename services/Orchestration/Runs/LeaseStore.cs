@@ -23,12 +23,18 @@ public sealed class LeaseStore(IBlobStore store)
         }
     }
 
-    /// <summary>Claims <paramref name="claim"/>'s attempt; null when this or a later attempt is (or was) already held.</summary>
+    /// <summary>
+    /// Claims <paramref name="claim"/>'s attempt; null when this or a later attempt is (or was) already held by another
+    /// claim. A claim whose write was applied but whose answer was lost (the write's retry met its own result) finds
+    /// itself on reading back, and holds the lease.
+    /// </summary>
     public async Task<string?> TryClaimAsync(string lease, PhaseLease claim, CancellationToken ct)
     {
         while (true)
         {
             var current = await TryReadAsync(lease, ct);
+            if (current is { } stored && IsSameClaim(stored.Lease, claim))
+                return stored.ETag;
             try
             {
                 if (current is null)
