@@ -16,6 +16,16 @@ namespace CloudAssembly.Cli;
 public static class CommandErrors
 {
     public const int UserError = 2;
+
+    /// <summary><c>submit</c>: the Assembler refused the run (the reason is printed).</summary>
+    public const int Refused = 3;
+
+    /// <summary><c>submit</c>: a run with this id and this spec exists already; nothing new was submitted.</summary>
+    public const int AlreadyExists = 4;
+
+    /// <summary><c>submit</c>: the Assembler did not answer in time; the run waits in the broker.</summary>
+    public const int NoAnswer = 5;
+
     public const int Cancelled = 130;
 
     public static int Run(Func<CancellationToken, int> body) =>

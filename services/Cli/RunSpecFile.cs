@@ -2,12 +2,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Assembler;
 
 namespace CloudAssembly.Cli;
 
 /// <summary>
 /// A run spec as a file: JSON in the RunSpec's camelCase names, with // comments allowed, so the example that
-/// <c>cloudassembly spec init</c> writes (the Fashion-MNIST demo, every setting explained) loads as it is.
+/// <c>cloudassembly spec init</c> writes (the Fashion-MNIST demo, every setting explained) loads as it is. A spec is
+/// checked as it loads, by the Assembler's own rules (<see cref="RunSpecRules.Problem"/>): an unknown field is refused
+/// with the closest known name before anything is sent; a phase recipe given in part takes the rest from its default.
 /// </summary>
 public static class RunSpecFile
 {
@@ -55,15 +58,19 @@ public static class RunSpecFile
             return RunSpec.FashionMnistDemo();
         if (!file.Exists)
             throw new FileNotFoundException($"Run spec '{file.FullName}' does not exist: `cloudassembly spec init --out {file.Name}` writes an example to start from.");
+        RunSpec spec;
         try
         {
-            return JsonSerializer.Deserialize<RunSpec>(File.ReadAllText(file.FullName), Json)
+            spec = JsonSerializer.Deserialize<RunSpec>(File.ReadAllText(file.FullName), Json)
                    ?? throw new InvalidDataException($"Run spec '{file.FullName}' is empty.");
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"Run spec '{file.FullName}' is not valid JSON for a RunSpec: {e.Message}");
         }
+        if (RunSpecRules.Problem(spec) is { } problem)
+            throw new InvalidDataException($"Run spec '{file.FullName}' is refused: {problem}");
+        return spec;
     }
 
     /// <summary>The spec as JSON with a comment above every setting.</summary>

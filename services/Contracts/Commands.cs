@@ -1,7 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace CloudAssembly.Contracts;
 
 /// <summary>Start a run. The client chooses <paramref name="RunId"/>, so submitting the same run again changes nothing.</summary>
-public sealed record SubmitRun(string RunId, RunSpec Spec);
+public sealed record SubmitRun(string RunId, RunSpec Spec)
+{
+    /// <summary>Members of the JSON this command was read from that it does not have (null: none): refused by name, like a spec's.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? UnknownFields { get; init; }
+}
 
 /// <summary>Stop a run; phases in flight are cancelled and keep their last checkpoint.</summary>
 public sealed record CancelRun(string RunId, string Reason);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace CloudAssembly.Contracts;
 
 /// <summary>What one phase of a run trains with: the settings that differ between PT, MT and FT in the seed's scripts.</summary>
@@ -21,6 +24,10 @@ public sealed record PhaseRecipe
 
     /// <summary>Devices of each pod, one data-parallel rank each.</summary>
     public int DevicesPerNode { get; init; } = 1;
+
+    /// <summary>Members of the JSON this recipe was read from that no setting has (null: none).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? UnknownFields { get; init; }
 
     /// <summary>Data-parallel ranks: nodes × devices per node.</summary>
     public int WorldSize => Nodes * DevicesPerNode;

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace CloudAssembly.Contracts;
 
 /// <summary>
@@ -6,7 +9,9 @@ namespace CloudAssembly.Contracts;
 /// plus the augmentation shared by all phases and, optionally, an end-to-end baseline trained beside it. The
 /// defaults are the official ViT-B recipe on ImageNet: every phase on 8 devices at effective batch 2048 (PT 8 × 256,
 /// MT 8 × 128 × 2, FT 8 × 64 × 4); <see cref="OnOneDevice"/> keeps 2048 on one device (256 × 8, 128 × 16, 64 × 32).
-/// <see cref="FashionMnistDemo"/> is the small CPU run.
+/// <see cref="FashionMnistDemo"/> is the small CPU run. A phase recipe given in part takes the rest of its settings
+/// from that phase's default; a member no setting has is kept in <see cref="UnknownFields"/> so it is refused by name
+/// (<see cref="SpecFields"/>), never dropped.
 /// </summary>
 public sealed record RunSpec
 {
@@ -27,8 +32,11 @@ public sealed record RunSpec
 
     public string DatasetVersion { get; init; } = "v1";
 
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public PhaseRecipe Pretrain { get; init; } = new() { Epochs = 300, BatchSize = 256, DropPath = 0.0, DevicesPerNode = 8 };
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public PhaseRecipe Modules { get; init; } = new() { Epochs = 100, BatchSize = 128, UpdateFreq = 2, DropPath = 0.1, DevicesPerNode = 8 };
+    [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public PhaseRecipe Finetune { get; init; } = new() { Epochs = 100, BatchSize = 64, UpdateFreq = 4, DropPath = 0.1, WarmupEpochs = 0, ClipGrad = 1.0, DevicesPerNode = 8 };
 
     /// <summary>An end-to-end baseline of the full model to train beside the run, or null.</summary>
@@ -55,6 +63,10 @@ public sealed record RunSpec
     public int EvalLimit { get; init; }
 
     public int NumModules => Depths.Count;
+
+    /// <summary>Members of the JSON this spec was read from that no setting has (null: none).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? UnknownFields { get; init; }
 
     /// <summary>Every phase on one device at the same effective batch (more accumulation steps instead of more ranks).</summary>
     public RunSpec OnOneDevice() => this with

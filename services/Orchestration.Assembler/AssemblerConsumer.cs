@@ -2,11 +2,16 @@ using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace CloudAssembly.Orchestration.Assembler;
 
-/// <summary>The Assembler's queue: every command and event that moves a run, each handed to the <see cref="RunCoordinator"/>.</summary>
-public sealed class AssemblerConsumer(RunCoordinator coordinator, TimeProvider time) :
+/// <summary>
+/// The Assembler's queue: every command and event that moves a run, each handed to the <see cref="RunCoordinator"/>.
+/// One that names a run with no <c>run.json</c> (a mistyped cancel, an event of a deleted run) can never apply: it is
+/// dropped at once rather than retried for minutes while every other run's events wait behind it.
+/// </summary>
+public sealed class AssemblerConsumer(RunCoordinator coordinator, TimeProvider time, ILogger<AssemblerConsumer> log) :
     IConsumer<SubmitRun>, IConsumer<CancelRun>, IConsumer<DatasetReady>, IConsumer<DatasetFailed>,
     IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>, IConsumer<PhasePreempted>
 {
@@ -34,6 +39,15 @@ public sealed class AssemblerConsumer(RunCoordinator coordinator, TimeProvider t
     public Task Consume(ConsumeContext<PhasePreempted> context) =>
         Apply(context, context.Message.RunId, run => RunStateMachine.OnPhasePreempted(run, context.Message));
 
-    private Task Apply(ConsumeContext context, string runId, Func<RunDocument, RunDocument?> change) =>
-        coordinator.ApplyAsync(runId, change, context, context.CancellationToken);
+    private async Task Apply(ConsumeContext context, string runId, Func<RunDocument, RunDocument?> change)
+    {
+        try
+        {
+            await coordinator.ApplyAsync(runId, change, context, context.CancellationToken);
+        }
+        catch (RunNotFoundException e)
+        {
+            log.LogWarning("{Message} dropped: run '{RunId}' does not exist", context.SupportedMessageTypes.FirstOrDefault(), e.RunId);
+        }
+    }
 }

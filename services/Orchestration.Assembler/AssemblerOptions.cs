@@ -4,7 +4,7 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// The Assembler's settings (section <c>Assembler</c>): how often the watchdog looks at leases; how long a lease may
 /// stay unchanged (timed on the watchdog's own clock) before the attempt is given up, and how long after a storage
 /// error no lease is given up (trainers could not renew either); how long an attempt may heartbeat without training a
-/// step; which folders source data may come from; how long a dispatched phase may wait unclaimed before its command is sent again (a duplicate is dropped by the
+/// step; which folders source data and which other blob hosts datasets may come from; how long a dispatched phase may wait unclaimed before its command is sent again (a duplicate is dropped by the
 /// lease, so re-sending is safe); and the longest pause before looking at a run whose handling keeps failing.
 /// </summary>
 public sealed record AssemblerOptions
@@ -19,6 +19,12 @@ public sealed record AssemblerOptions
 
     /// <summary>The folders DataPrep reads source datasets from; a submitted run's data path must lie under one of them.</summary>
     public IReadOnlyList<string> DataRoots { get; init; } = ["/datasets", "/usr/share/datasets"];
+
+    /// <summary>
+    /// Blob hosts other than the cluster's own store that a SHARDS data path may name (a host, or host:port); none by
+    /// default, since the services read data stores with the cluster's identity.
+    /// </summary>
+    public IReadOnlyList<string> AllowedDataHosts { get; init; } = [];
 
     /// <summary>Fault injection for tests only: where the Assembler kills itself on purpose.</summary>
     public AssemblerFaults Faults { get; init; } = new();

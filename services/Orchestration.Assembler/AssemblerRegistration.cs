@@ -16,6 +16,7 @@ public static class AssemblerRegistration
     public static CloudAssemblyBuilder AddAssembler(this CloudAssemblyBuilder bus, AssemblerOptions options)
     {
         bus.Services.AddSingleton(options);
+        bus.Services.AddSingleton(sp => DataSources.From(options, sp.GetRequiredService<BlobLocation>().Connection));
         bus.Services.AddSingleton<ModelAssemblyService>();
         bus.Services.AddSingleton<RunReportPublisher>();
         bus.Services.AddSingleton<RunCoordinator>();

@@ -14,7 +14,7 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// what is still in the outbox. Storing first means no trainer ever sees a command the run does not know about.
 /// </summary>
 public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, RunReportPublisher reports, AssemblerOptions options,
-    TimeProvider time, ILogger<RunCoordinator> log)
+    DataSources sources, TimeProvider time, ILogger<RunCoordinator> log)
 {
     public RunStore Runs => runs;
 
@@ -22,18 +22,38 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
     {
         try
         {
-            RunSpecRules.Validate(submit.RunId, submit.Spec, options.DataRoots);
+            RunSpecRules.Validate(submit, sources);
         }
         catch (ArgumentException e)
         {
-            log.LogWarning("Run {RunId} rejected: {Reason}", submit.RunId, e.Message);
-            await publish.Publish(new RunRejected(submit.RunId, e.Message), ct);
+            await RejectAsync(submit.RunId, e.Message, record: RunId.IsValid(submit.RunId), publish, ct);
             return;
         }
         var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, time.GetUtcNow(), traceParent), ct);
+        if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var existing } && !SameSpec(existing.Spec, submit.Spec))
+        {
+            await RejectAsync(submit.RunId, $"Run '{submit.RunId}' already exists ({existing.Status}) with a different spec; nothing was submitted: " +
+                "choose another run id, or replace the run once it has finished.", record: false, publish, ct);
+            return;
+        }
         log.LogInformation(created ? "Run {RunId} submitted" : "Run {RunId} was already submitted", submit.RunId);
         await ApplyAsync(submit.RunId, run => run.DatasetRequested ? null : run, publish, ct);
     }
+
+    /// <summary>
+    /// Answers a refused submission with <see cref="RunRejected"/> and, for a run that does not exist, records why in its
+    /// folder, so the submitter sees the reason even if it was not listening.
+    /// </summary>
+    private async Task RejectAsync(string runId, string reason, bool record, IPublishEndpoint publish, CancellationToken ct)
+    {
+        log.LogWarning("Run {RunId} rejected: {Reason}", runId, reason);
+        if (record && await runs.TryGetAsync(runId, ct) is null)
+            await runs.RecordRefusalAsync(new RunRefusal(runId, reason, time.GetUtcNow()), ct);
+        await publish.Publish(new RunRejected(runId, reason), ct);
+    }
+
+    private static bool SameSpec(RunSpec stored, RunSpec submitted) =>
+        RunJson.Serialize(stored).AsSpan().SequenceEqual(RunJson.Serialize(submitted));
 
     /// <summary>Applies <paramref name="change"/> (null: the event changes nothing) and carries out what follows from it.</summary>
     public async Task ApplyAsync(string runId, Func<RunDocument, RunDocument?> change, IPublishEndpoint publish, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
 
 namespace CloudAssembly.Storage;
 
@@ -52,6 +53,30 @@ public static partial class BlobStores
         if (text.Contains("://"))
             throw new ArgumentException($"The blob connection '{text}' has an unsupported scheme: {Expected}.", nameof(connection));
         return new FolderBlobStore(Path.Combine(Path.GetFullPath(text), container), transfer);
+    }
+
+    /// <summary>
+    /// The blob endpoint <see cref="Open"/> would connect to for <paramref name="connection"/>, read from the text alone
+    /// (no connection, no credential): null for a folder store. Throws <see cref="ArgumentException"/> for a setting
+    /// <see cref="Open"/> would refuse, without echoing a connection string.
+    /// </summary>
+    public static Uri? Endpoint(string connection)
+    {
+        var text = connection.Trim();
+        if (IsAzureConnectionString(text))
+        {
+            try
+            {
+                return new BlobServiceClient(text).Uri;
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+            {
+                throw new ArgumentException("The blob connection string names no valid blob endpoint.", nameof(connection));
+            }
+        }
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && !uri.IsFile)
+            return uri.Scheme == Uri.UriSchemeHttps ? uri : throw new ArgumentException($"The blob connection has an unsupported scheme '{uri.Scheme}'.", nameof(connection));
+        return null;
     }
 
     private static bool IsAzureConnectionString(string text) =>

@@ -18,6 +18,9 @@ public static class BlobLayout
 
     public static string RunFolder(string runId) => $"runs/{runId}/";
 
+    /// <summary>Why the Assembler refused a run it never created (<see cref="RunRefusal"/>).</summary>
+    public static string Refusal(string runId) => $"runs/{runId}/refused.json";
+
     public static string PhaseFolder(string runId, PhaseKey phase) => $"runs/{runId}/{phase}/";
 
     public static string Pointer(string runId, PhaseKey phase) => $"runs/{runId}/{phase}/latest.json";

@@ -48,7 +48,7 @@ public sealed class RunStore(IBlobStore store)
     {
         while (true)
         {
-            var current = await TryGetAsync(runId, ct) ?? throw new InvalidOperationException($"Run '{runId}' does not exist.");
+            var current = await TryGetAsync(runId, ct) ?? throw new RunNotFoundException(runId);
             var next = change(current.Run);
             if (next is null)
                 return (current.Run, false);
@@ -82,5 +82,36 @@ public sealed class RunStore(IBlobStore store)
             if (blob.Name.EndsWith("/run.json", StringComparison.Ordinal) && await TryGetAsync(blob.Name.Split('/')[1], ct) is { } run)
                 runs.Add(run.Run);
         return runs;
+    }
+
+    /// <summary>Records why a run that does not exist was refused, replacing an earlier refusal of the id.</summary>
+    public Task RecordRefusalAsync(RunRefusal refusal, CancellationToken ct) =>
+        store.PutAsync(BlobLayout.Refusal(refusal.RunId), new MemoryStream(RunJson.Serialize(refusal)), ct);
+
+    /// <summary>The latest refusal of the id and its ETag (a new refusal changes it), or null when it was never refused.</summary>
+    public async Task<(RunRefusal Refusal, string ETag)?> TryGetRefusalAsync(string runId, CancellationToken ct)
+    {
+        try
+        {
+            await using var content = await store.GetAsync(BlobLayout.Refusal(runId), ct);
+            return (RunJson.Deserialize<RunRefusal>(content.Content, BlobLayout.Refusal(runId)), content.ETag);
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Refused runs that were never created (an id refused and later accepted is listed by <see cref="ListAsync"/> alone).</summary>
+    public async Task<IReadOnlyList<RunRefusal>> ListRefusalsAsync(CancellationToken ct)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var blob in store.ListAsync("runs/", ct))
+            names.Add(blob.Name);
+        var refusals = new List<RunRefusal>();
+        foreach (var id in names.Where(n => n.EndsWith("/refused.json", StringComparison.Ordinal)).Select(n => n.Split('/')[1]))
+            if (!names.Contains(BlobLayout.Run(id)) && await TryGetRefusalAsync(id, ct) is { } refusal)
+                refusals.Add(refusal.Refusal);
+        return refusals;
     }
 }

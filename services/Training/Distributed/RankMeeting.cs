@@ -14,6 +14,9 @@ public sealed record RankMeeting(IBlobStore Store, string Prefix, TimeSpan Timeo
 
     public Rendezvous Rendezvous(int worldSize) => new(Store, Prefix + RendezvousFolder, worldSize, Timeout);
 
+    /// <summary>The blob rank <paramref name="rank"/> rewrites to prove it is alive (<see cref="PeerWatch"/>).</summary>
+    public string Heartbeat(int rank) => $"{Prefix}{RendezvousFolder}alive-{rank}";
+
     /// <summary>Where this meeting's blob-store all-reduces go.</summary>
     public string AllReducePrefix => Prefix + AllReduceFolder;
 

@@ -11,7 +11,8 @@ namespace CloudAssembly.Training.Distributed;
 /// and add them up in rank order (rank 0 + rank 1 + ...), so every rank gets the same bits — the same order as
 /// <see cref="ThreadGroup"/>, hence its result too. Having read all W blobs of n, a rank deletes its own of n − 1: every
 /// other rank has by then finished reading n − 1. Slow (every byte goes up once and comes down W − 1 times) and meant
-/// for CPU ranks and tests; GPU pods use NCCL. A rank that is not there in time fails the wait, naming it.
+/// for CPU ranks and tests; GPU pods use NCCL. A rank that is not there in time fails the wait, naming it; a rank
+/// whose process is gone stops the others within <see cref="PeerWatch.Silence"/> (its heartbeat stops), naming it.
 /// </summary>
 public sealed class StoreGroup : IRankGroup
 {
@@ -19,6 +20,8 @@ public sealed class StoreGroup : IRankGroup
     private readonly RankMeeting meeting;
     private readonly CancellationTokenSource failed;
     private readonly CancellationToken stopped;
+    private readonly PeerWatch peers;
+    private volatile string? lostPeer;
 
     private StoreGroup(RankMeeting meeting, int firstRank, int localRanks, int worldSize, CancellationToken cancellation)
     {
@@ -27,6 +30,11 @@ public sealed class StoreGroup : IRankGroup
         stopped = cancellation;
         failed = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         Members = [.. Enumerable.Range(firstRank, localRanks).Select(r => new StoreCollective(this, r))];
+        peers = new PeerWatch(meeting, [.. Enumerable.Range(firstRank, localRanks)], worldSize, reason =>
+        {
+            lostPeer = reason;
+            failed.Cancel();
+        });
     }
 
     public int WorldSize { get; }
@@ -98,7 +106,7 @@ public sealed class StoreGroup : IRankGroup
         }
         catch (OperationCanceledException) when (failed.IsCancellationRequested && !stopped.IsCancellationRequested)
         {
-            throw new RankFailedException("Another rank of this phase failed; stopping this one too.");
+            throw new RankFailedException(lostPeer ?? "Another rank of this phase failed; stopping this one too.");
         }
     }
 
@@ -156,5 +164,9 @@ public sealed class StoreGroup : IRankGroup
     private static unsafe UnmanagedMemoryStream Memory(Tensor tensor, long bytes, FileAccess access) =>
         new((byte*)TensorMemory.Address(tensor), bytes, bytes, access);
 
-    public void Dispose() => failed.Dispose();
+    public void Dispose()
+    {
+        peers.Dispose();
+        failed.Dispose();
+    }
 }

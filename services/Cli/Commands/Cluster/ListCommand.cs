@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace CloudAssembly.Cli.Commands.Cluster;
 
-/// <summary><c>cloudassembly list</c>: every run in the store, newest first.</summary>
+/// <summary><c>cloudassembly list</c>: every run in the store, newest first, refused ones with their reason.</summary>
 public static class ListCommand
 {
     public static Command Create()
@@ -11,9 +11,12 @@ public static class ListCommand
         command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
         {
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);
-            foreach (var run in (await client.Runs.ListAsync(ct)).OrderByDescending(r => r.CreatedAt))
-                Console.WriteLine($"{run.RunId,-32} {run.Status,-16} {run.CreatedAt:u}  {run.Spec.Model}  " +
-                    $"{(run.Metrics is { } m ? $"top-1 {m.Acc1:F2}%" : "")}");
+            var runs = (await client.Runs.ListAsync(ct)).Select(run => (At: run.CreatedAt,
+                Line: $"{run.RunId,-32} {run.Status,-16} {run.CreatedAt:u}  {run.Spec.Model}  {(run.Metrics is { } m ? $"top-1 {m.Acc1:F2}%" : "")}"));
+            var refused = (await client.Runs.ListRefusalsAsync(ct)).Select(refusal => (refusal.At,
+                Line: $"{refusal.RunId,-32} {"Refused",-16} {refusal.At:u}  {refusal.Reason}"));
+            foreach (var (_, line) in runs.Concat(refused).OrderByDescending(r => r.At))
+                Console.WriteLine(line);
             return 0;
         }).GetAwaiter().GetResult()));
         return command;

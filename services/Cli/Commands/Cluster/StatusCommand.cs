@@ -3,7 +3,7 @@ using CloudAssembly.Orchestration.Runs;
 
 namespace CloudAssembly.Cli.Commands.Cluster;
 
-/// <summary><c>cloudassembly status</c>: a run's state as <c>run.json</c> records it, phase by phase.</summary>
+/// <summary><c>cloudassembly status</c>: a run's state as <c>run.json</c> records it, phase by phase, or why it was refused.</summary>
 public static class StatusCommand
 {
     public static Command Create()
@@ -14,7 +14,14 @@ public static class StatusCommand
         {
             await using var client = await ClusterClient.ConnectAsync(parse, needsBroker: false);
             var id = parse.GetValue(runId)!;
-            var run = (await client.Runs.TryGetAsync(id, ct))?.Run ?? throw new ArgumentException($"Run '{id}' does not exist in this store ({client.Blobs.Location}).");
+            if (await client.Runs.TryGetAsync(id, ct) is not { Run: var run })
+            {
+                var refusal = (await client.Runs.TryGetRefusalAsync(id, ct))?.Refusal
+                              ?? throw new ArgumentException($"Run '{id}' does not exist in this store ({client.Blobs.Location}).");
+                Console.WriteLine($"run {id}: Refused  (at {refusal.At:u})");
+                Console.WriteLine($"  {refusal.Reason}");
+                return 0;
+            }
             Console.WriteLine($"run {run.RunId}: {run.Status}  ({run.Spec.Model}, {run.Spec.NumModules} modules, created {run.CreatedAt:u}, updated {run.UpdatedAt:u})");
             if (run.Error is not null)
                 Console.WriteLine($"  {run.Error}");

@@ -32,6 +32,8 @@ public static class WatchCommand
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (await client.Runs.TryGetAsync(runId, ct) is null)
         {
+            if (await client.Runs.TryGetRefusalAsync(runId, ct) is { Refusal: var refusal })
+                throw new ArgumentException($"Run '{runId}' was refused at {refusal.At:u}, so there is nothing to watch: {refusal.Reason}");
             if (waited.Elapsed > SubmitPatience)
                 throw new ArgumentException($"Run '{runId}' does not exist in this store ({client.Blobs.Location}) after {SubmitPatience.TotalSeconds:F0} s: " +
                     "check that the CLI points at the cluster's storage and broker (the AppHost prints the lines to paste) and that the Assembler runs.");
