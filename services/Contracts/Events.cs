@@ -2,7 +2,8 @@ namespace CloudAssembly.Contracts;
 
 public sealed record DatasetReady(string RunId, DatasetRef Dataset, int TrainSamples, int ValSamples, bool Built);
 
-public sealed record DatasetFailed(string RunId, string Reason);
+/// <summary>A dataset build failed. <paramref name="Generation"/> is the request's (0 from senders before it existed), so a late failure of a request the Assembler has since made again changes nothing.</summary>
+public sealed record DatasetFailed(string RunId, string Reason, int Generation = 0);
 
 public sealed record PhaseStarted(string RunId, PhaseKey Phase, string AttemptId, string Trainer, DateTimeOffset At, int Attempt);
 

@@ -48,7 +48,7 @@ public sealed class DatasetBuilds(DatasetPreparer preparer, LeaseStore leases, R
         catch (Exception e)
         {
             log.LogError(e, "Preparing dataset {Dataset} for run {RunId} failed", key, request.RunId);
-            answer = new DatasetFailed(request.RunId, e.Message);
+            answer = new DatasetFailed(request.RunId, e.Message, request.Generation);
         }
         finally
         {

@@ -26,6 +26,9 @@ public class RunStateMachineTests
         Step(Pretraining, r => RunStateMachine.OnPhaseStarted(r, new PhaseStarted(Id, PhaseKey.Pretrain, $"{Id}.PT.1", "t1", Now, 1))),
         (run, a) => Step(run, r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, PhaseKey.Pretrain, $"{Id}.PT.{a}", "boom", true))));
 
+    private static RunDocument Preempted(int times) => Enumerable.Range(1, times).Aggregate(PretrainingRunning(),
+        (run, a) => Step(run, r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, PhaseKey.Pretrain, $"{Id}.PT.{a}", "SIGTERM"))));
+
     private static RunDocument Complete(RunDocument run, PhaseKey phase) =>
         Step(run, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, phase, $"{Id}.{phase}.1", Finished(phase), Metrics), Now));
 
@@ -50,6 +53,9 @@ public class RunStateMachineTests
         { "submitted: the dataset is asked for", () => RunStateMachine.Create(new SubmitRun(Id, Spec), Now, null), r => r, RunStatus.PreparingData, "PrepareDataset" },
         { "dataset ready: PT is dispatched", () => Submitted, r => RunStateMachine.OnDatasetReady(r, new DatasetReady(Id, Dataset, 10, 10, true)), RunStatus.Pretraining, "TrainPhase PT 1" },
         { "dataset failed: the run fails", () => Submitted, r => RunStateMachine.OnDatasetFailed(r, new DatasetFailed(Id, "no such folder")), RunStatus.Failed, "RunFailed" },
+        { "a late failure of an older dataset request: nothing", () => Submitted with { DatasetGeneration = 2 }, r => RunStateMachine.OnDatasetFailed(r, new DatasetFailed(Id, "lost build", 1)), null, "" },
+        { "preempted for the 20th time: RunFailed", () => Preempted(19), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, PhaseKey.Pretrain, $"{Id}.PT.20", "SIGTERM")), RunStatus.Failed, "RunFailed" },
+        { "preempted for the 19th time: dispatched again", () => Preempted(18), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, PhaseKey.Pretrain, $"{Id}.PT.19", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 20" },
         { "dataset failed after the dataset is set: nothing", () => Pretraining, r => RunStateMachine.OnDatasetFailed(r, new DatasetFailed(Id, "late")), null, "" },
         { "PT unclaimed for long: the same attempt sent again, a newer copy", () => Pretraining, r => RunStateMachine.OnUnclaimed(r, PhaseKey.Pretrain, $"{Id}.PT.1"), RunStatus.Pretraining, "TrainPhase PT 1 copy 2" },
         { "a preempted attempt: dispatched again", () => PretrainingRunning(), r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, PhaseKey.Pretrain, $"{Id}.PT.1", "SIGTERM")), RunStatus.Pretraining, "TrainPhase PT 2" },

@@ -13,6 +13,9 @@ public static class RunStateMachine
 {
     public const int MaxAttempts = 3;
 
+    /// <summary>Preemptions are not failures, but a phase that never gets to finish (a spot pool reclaimed every hour) must end.</summary>
+    public const int MaxPreemptions = 20;
+
     /// <summary>A new run's document; the spec was checked at the door (RunSpecRules) before.</summary>
     public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent) =>
         new() { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent };
@@ -44,7 +47,8 @@ public static class RunStateMachine
 
     /// <summary>A failure after the dataset is set (a late or duplicate build) changes nothing.</summary>
     public static RunDocument? OnDatasetFailed(RunDocument run, DatasetFailed failed) =>
-        run.IsFinished || run.Dataset is not null ? null : run with { Status = RunStatus.Failed, Error = $"Preparing the dataset failed: {failed.Reason}" };
+        run.IsFinished || run.Dataset is not null || (failed.Generation > 0 && failed.Generation < run.DatasetGeneration) ? null
+            : run with { Status = RunStatus.Failed, Error = $"Preparing the dataset failed: {failed.Reason}" };
 
     public static RunDocument? OnPhaseStarted(RunDocument run, PhaseStarted started)
     {
@@ -103,7 +107,13 @@ public static class RunStateMachine
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != preempted.AttemptId || !phase.IsActive)
             return null;
-        return run.WithPhase(key, phase with { Status = PhaseStatus.Pending, Preemptions = phase.Preemptions + 1, Error = preempted.Reason });
+        var again = phase with { Status = PhaseStatus.Pending, Preemptions = phase.Preemptions + 1, Error = preempted.Reason };
+        return again.Preemptions < MaxPreemptions ? run.WithPhase(key, again)
+            : run.WithPhase(key, again with { Status = PhaseStatus.Failed }) with
+            {
+                Status = RunStatus.Failed,
+                Error = $"{key} was preempted {again.Preemptions} times, the most a phase may be ({preempted.Reason})",
+            };
     }
 
     /// <summary>
