@@ -173,7 +173,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             log.LogError(e, "Run {RunId} {Phase} attempt {Attempt} failed", command.RunId, command.Phase, command.Attempt);
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
             span?.SetTag(CloudAssemblyTelemetry.Reason, e.Message);
-            await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, who + e.Message, retryable), CancellationToken.None);
+            await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, who + AttemptFailureReason.For(e, options.Name), retryable), CancellationToken.None);
         }
         finally
         {
