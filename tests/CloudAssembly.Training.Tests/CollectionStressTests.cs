@@ -18,7 +18,7 @@ public class CollectionStressTests
     /// The demo model with everything that builds Scalars switched on: drop-path, mixup and cutmix, label smoothing,
     /// fp32 clipping, weight decay, warm-up; small batches so that there are many operations a second.
     /// </summary>
-    private static TrainOptions DemoPhase(string folder) => FashionMnist.Phase(folder, epochs: 1, trainLimit: 1536, evalLimit: 64) with
+    private static TrainOptions DemoPhase(string folder) => FashionMnist.Phase(folder, epochs: 1, trainLimit: 4096, evalLimit: 64) with
     {
         Model = "vit_mini_patch7_28",
         DividedDepths = [2, 2, 2, 2],
