@@ -28,6 +28,7 @@ public static class TorchRuntime
             if (!string.IsNullOrEmpty(libtorchDir) && loadedFrom is null)
                 Preload(libtorchDir, wantsCuda);
         }
+        CpuThreads.SizeIntraOpPool();
         if (!wantsCuda)
             return CPU;
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Model;
@@ -16,9 +17,10 @@ public static class TruncatedNormal
         var high = NormalCdf((b - mean) / std);
         tensor.uniform_(2 * low - 1, 2 * high - 1, generator);
         tensor.erfinv_();
-        tensor.mul_(std * Math.Sqrt(2.0));
-        tensor.add_(mean);
-        tensor.clamp_(a, b);
+        using Scalar scale = std * Math.Sqrt(2.0), shift = mean, min = a, max = b;
+        tensor.mul_(scale);
+        tensor.add_(shift, HeldScalars.One);
+        tensor.clamp_(min, max);
     }
 
     private static double NormalCdf(double x) => 0.5 * (1.0 + Erf(x / Math.Sqrt(2.0)));

@@ -67,7 +67,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     {
         var x = patch_embed.call(images);
         var cls = cls_token.expand(x.shape[0], -1, -1).to(x.dtype);
-        x = cat([cls, x], dim: 1) + pos_embed;
+        x = cat([cls, x], dim: 1).add(pos_embed, HeldScalars.One);
         foreach (var block in blocks)
             x = block.call(x);
         x = norm.call(x.to(ScalarType.Float32));
@@ -148,7 +148,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
             }
             else if (module is LayerNorm layerNorm)
             {
-                layerNorm.weight!.fill_(1.0);
+                layerNorm.weight!.fill_(HeldScalars.One);
                 layerNorm.bias!.zero_();
             }
         }
@@ -265,6 +265,7 @@ internal sealed class Block : nn.Module<Tensor, Tensor>
     private readonly LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly double dropPath;
+    private readonly Scalar keep;
     private readonly DropPathRandom random;
 
     public Block(VitConfig config, double dropPath, Autocast autocast, DropPathRandom random) : base("Block")
@@ -274,14 +275,15 @@ internal sealed class Block : nn.Module<Tensor, Tensor>
         norm2 = nn.LayerNorm(config.EmbedDim, eps: config.LayerNormEps);
         mlp = new Mlp(config, autocast);
         this.dropPath = dropPath;
+        keep = 1.0 - dropPath;
         this.random = random;
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
-        x = x + DropPath(attn.call(norm1.call(x)));
-        return x + DropPath(mlp.call(norm2.call(x)));
+        x = x.add(DropPath(attn.call(norm1.call(x))), HeldScalars.One);
+        return x.add(DropPath(mlp.call(norm2.call(x))), HeldScalars.One);
     }
 
     /// <summary>timm's per-sample stochastic depth: keep a sample's branch with probability 1-p, scaled by 1/(1-p).</summary>
@@ -289,8 +291,14 @@ internal sealed class Block : nn.Module<Tensor, Tensor>
     {
         if (dropPath == 0.0 || !training)
             return x;
-        var keep = 1.0 - dropPath;
-        var mask = (random.Draw(x.shape[0], x.dtype, x.device) + keep).floor_();
+        var mask = random.Draw(x.shape[0], x.dtype, x.device).add_(keep, HeldScalars.One).floor_();
         return x.div(keep) * mask;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            keep.Dispose();
+        base.Dispose(disposing);
     }
 }

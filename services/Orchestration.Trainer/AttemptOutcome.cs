@@ -47,7 +47,7 @@ public sealed class AttemptOutcome(TrainPhase command, string trainer, EventPump
         log.LogError(e, "Run {RunId} {Phase} attempt {Attempt} failed", command.RunId, command.Phase, command.Attempt);
         span?.SetStatus(ActivityStatusCode.Error, e.Message);
         span?.SetTag(CloudAssemblyTelemetry.Reason, e.Message);
-        await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, who + e.Message, IsRetryable(e)),
+        await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, who + AttemptFailureReason.For(e, trainer), IsRetryable(e)),
             CancellationToken.None);
     }
 

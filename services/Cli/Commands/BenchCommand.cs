@@ -31,6 +31,7 @@ public static class BenchCommand
             Console.WriteLine($"model {result.Model}  device {result.Device}  batch {result.BatchSize}  bf16 {result.Bf16}  params {result.Parameters:N0}");
             Console.WriteLine($"train step: {result.ImagesPerSecond:F1} img/s  ({result.MillisecondsPerStep:F1} ms/step over {result.Steps} steps)");
             Console.WriteLine($"memory: {result.PeakMemoryMiB:F0} MiB ({result.MemoryKind})");
+            Console.WriteLine($"cpu threads: {TorchSharp.torch.get_num_threads()} intra-op of a budget of {CpuThreads.Budget}");
             return 0;
         }));
         return command;

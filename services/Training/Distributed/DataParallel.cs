@@ -1,3 +1,4 @@
+using CloudAssembly.Model;
 using CloudAssembly.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,7 +17,8 @@ public static class DataParallel
         if (ranks.WorldSize == 1)
             return;
         ranks.AllReduce(optimizer.FlatGradients, ReduceOp.Sum);
-        optimizer.FlatGradients.div_(ranks.WorldSize);
+        using Scalar worldSize = ranks.WorldSize;
+        optimizer.FlatGradients.div_(worldSize);
     }
 
     /// <summary>The mean of one number over all ranks (the official log averages the epoch's loss across processes).</summary>
@@ -40,7 +42,7 @@ public static class DataParallel
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var sum = parameters.sum(type: ScalarType.Float64);
-        var squares = parameters.square().sum(type: ScalarType.Float64);
+        var squares = parameters.mul(parameters).sum(type: ScalarType.Float64);
         var local = stack([sum, squares, -sum, -squares]);
         var own = local.cpu().data<double>().ToArray();
         ranks.AllReduce(local, ReduceOp.Max);

@@ -1,3 +1,4 @@
+using CloudAssembly.Model;
 using CloudAssembly.Storage;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ public sealed class StoreGroup : IRankGroup
                     continue;
                 }
                 if (op == ReduceOp.Sum)
-                    total.add_(part);
+                    total.add_(part, HeldScalars.One);
                 else
                 {
                     using var larger = total.maximum(part);

@@ -1,3 +1,4 @@
+using CloudAssembly.Model;
 using static TorchSharp.torch;
 
 namespace CloudAssembly.Training.Distributed;
@@ -42,7 +43,7 @@ public sealed class ThreadGroup : IRankGroup
             {
                 using var part = buffers[i]!.narrow(0, start, length).to(buffer.device);
                 if (op == ReduceOp.Sum)
-                    sum.add_(part);
+                    sum.add_(part, HeldScalars.One);
                 else
                     sum.copy_(sum.maximum(part));
             }

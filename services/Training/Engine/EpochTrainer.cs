@@ -61,7 +61,8 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
                 $"The training set ({datasetCount} samples) is smaller than one effective batch ({options.EffectiveBatch}); lower --batch_size or --update_freq.");
         var microBatches = TrainedMicroBatches(loader.BatchesPerEpoch, datasetCount, options);
         var onGpu = model.parameters().First().device_type != DeviceType.CPU;
-        using var lossSum = full(1, from.LossSum, dtype: ScalarType.Float64, device: model.parameters().First().device);
+        using Scalar startLoss = from.LossSum, updateFreq = options.UpdateFreq;
+        using var lossSum = full(1, startLoss, dtype: ScalarType.Float64, device: model.parameters().First().device);
         var clock = Stopwatch.StartNew();
         var lastReport = 0.0;
         var images = from.Images;
@@ -76,8 +77,8 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             {
                 var (targets, _) = mixup.Apply(b.Images, b.Labels, SampleRandom.For(options.Seed + ranks.Rank, epoch, b.Index, 0x313C5));
                 var loss = SoftTargetCrossEntropy.Loss(model.call(b.Images), targets);
-                (options.UpdateFreq == 1 ? loss : loss / options.UpdateFreq).backward();
-                lossSum.add_(loss.detach());
+                (options.UpdateFreq == 1 ? loss : loss.div(updateFreq)).backward();
+                lossSum.add_(loss.detach(), HeldScalars.One);
                 if ((b.Index + 1) % options.UpdateFreq == 0)
                 {
                     DataParallel.AverageGradients(optimizer, ranks);

@@ -33,9 +33,9 @@ public static class Evaluator
             var loss = F.cross_entropy(logits, b.Labels);
             var predicted = logits.topk(k, dim: 1).indexes;
             var correct = predicted.eq(b.Labels.unsqueeze(1));
-            top1.add_(correct.narrow(1, 0, 1).sum());
-            top5.add_(correct.sum());
-            lossSum.add_(loss);
+            top1.add_(correct.narrow(1, 0, 1).sum(), HeldScalars.One);
+            top5.add_(correct.sum(), HeldScalars.One);
+            lossSum.add_(loss, HeldScalars.One);
             images += b.Size;
             batches++;
         }

@@ -71,7 +71,7 @@ public static class PhaseDataFactory
             SmallInputPadding = o.CropPadding,
         };
         var shape = new SampleShape(channels, o.InputSize);
-        var workers = Math.Max(1, o.NumWorkers);
+        var workers = CpuThreads.DecodeWorkers(o.NumWorkers);
         var trainLoader = new BatchLoader(train, new TrainTransform(augmentation), shape,
             new LoaderOptions(o.BatchSize, DropLast: true, workers, Prefetch: workers + 2, o.Seed + o.Rank, device));
         var valLoader = new BatchLoader(val, new EvalTransform(augmentation), shape,

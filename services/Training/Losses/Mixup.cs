@@ -1,4 +1,5 @@
 using CloudAssembly.Data;
+using CloudAssembly.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -54,8 +55,9 @@ public sealed class Mixup
     public static void MixInPlace(Tensor images, double lambda)
     {
         using var _ = no_grad();
-        using var partner = images.flip(0).mul_(1.0 - lambda);
-        images.mul_(lambda).add_(partner);
+        using Scalar own = lambda, other = 1.0 - lambda;
+        using var partner = images.flip(0).mul_(other);
+        images.mul_(own).add_(partner, HeldScalars.One);
     }
 
     /// <summary>The soft targets for a batch mixed with λ (timm's <c>mixup_target</c>).</summary>
@@ -66,7 +68,8 @@ public sealed class Mixup
             return y1;
         using var flippedLabels = labels.flip(0);
         using var y2 = SoftTargetCrossEntropy.SmoothedOneHot(flippedLabels, options.NumClasses, options.LabelSmoothing);
-        return y1.mul_(lambda).add_(y2, alpha: 1.0 - lambda);
+        using Scalar own = lambda, other = 1.0 - lambda;
+        return y1.mul_(own).add_(y2, alpha: other);
     }
 
     /// <summary><c>_params_per_batch</c>: λ and whether this batch uses cutmix.</summary>

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -14,8 +15,9 @@ public static class SoftTargetCrossEntropy
     {
         var off = smoothing / numClasses;
         var on = 1.0 - smoothing + off;
+        using Scalar onValue = on, offValue = off;
         using var index = labels.unsqueeze(1);
-        using var onValues = full(labels.shape[0], 1, on, dtype: ScalarType.Float32, device: labels.device);
-        return full(labels.shape[0], numClasses, off, dtype: ScalarType.Float32, device: labels.device).scatter_(1, index, onValues);
+        using var onValues = full(labels.shape[0], 1, onValue, dtype: ScalarType.Float32, device: labels.device);
+        return full(labels.shape[0], numClasses, offValue, dtype: ScalarType.Float32, device: labels.device).scatter_(1, index, onValues);
     }
 }

@@ -93,8 +93,10 @@ public sealed class FlatAdamW : IDisposable
     /// </summary>
     public Tensor ClipGradNorm(double maxNorm)
     {
+        using Scalar max = maxNorm, epsilon = 1e-6, one = 1.0;
         var norm = gradients.norm();
-        using var coefficient = (maxNorm / (norm + 1e-6)).clamp_max(1.0);
+        using var denominator = norm.add(epsilon, HeldScalars.One);
+        using var coefficient = denominator.reciprocal().mul_(max).clamp_max(one);
         gradients.mul_(coefficient);
         return norm;
     }
@@ -110,14 +112,19 @@ public sealed class FlatAdamW : IDisposable
             var wd = Groups[g].WeightDecay;
             var (start, length) = groupSlices[g];
             if (wd != 0 && length > 0)
-                parameters.narrow(0, start, length).mul_(1 - lr * wd);
+            {
+                using Scalar decay = 1 - lr * wd;
+                parameters.narrow(0, start, length).mul_(decay);
+            }
         }
-        expAvg.mul_(Beta1).add_(gradients, alpha: 1 - Beta1);
-        expAvgSq.mul_(Beta2).addcmul_(gradients, gradients, value: 1 - Beta2);
         var biasCorrection1 = 1 - Math.Pow(Beta1, StepCount);
         var biasCorrection2 = 1 - Math.Pow(Beta2, StepCount);
-        var denominator = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(Eps);
-        parameters.addcdiv_(expAvg, denominator, value: -lr / biasCorrection1);
+        using Scalar beta1 = Beta1, gradientShare = 1 - Beta1, beta2 = Beta2, squareShare = 1 - Beta2,
+            correction2 = Math.Sqrt(biasCorrection2), eps = Eps, stepSize = -lr / biasCorrection1;
+        expAvg.mul_(beta1).add_(gradients, alpha: gradientShare);
+        expAvgSq.mul_(beta2).addcmul_(gradients, gradients, value: squareShare);
+        var denominator = expAvgSq.sqrt().div_(correction2).add_(eps, HeldScalars.One);
+        parameters.addcdiv_(expAvg, denominator, value: stepSize);
     }
 
     /// <summary>The optimizer in PyTorch's <c>optimizer.state_dict()</c> layout (what the official checkpoints hold).</summary>
