@@ -21,7 +21,7 @@ public class CollectionStressTests
     private static TrainOptions DemoPhase(string folder) => FashionMnist.Phase(folder, epochs: 1, trainLimit: 4096, evalLimit: 64) with
     {
         Model = "vit_mini_patch7_28",
-        DividedDepths = [2, 2, 2, 2],
+        Depths = [2, 2, 2, 2],
         BatchSize = 8,
         DropPath = 0.1,
         ClipGrad = 1.0,
