@@ -10,18 +10,8 @@ namespace CloudAssembly.Orchestration.Runs;
 /// </summary>
 public sealed class LeaseStore(IBlobStore store)
 {
-    public async Task<(PhaseLease Lease, string ETag)?> TryReadAsync(string lease, CancellationToken ct)
-    {
-        try
-        {
-            await using var content = await store.GetAsync(lease, ct);
-            return (RunJson.Deserialize<PhaseLease>(content.Content, lease), content.ETag);
-        }
-        catch (BlobNotFoundException)
-        {
-            return null;
-        }
-    }
+    public async Task<(PhaseLease Lease, string ETag)?> TryReadAsync(string lease, CancellationToken ct) =>
+        await RunJson.TryReadAsync<PhaseLease>(store, lease, ct);
 
     /// <summary>
     /// Claims <paramref name="claim"/>'s attempt; null when this or a later attempt is (or was) already held by another

@@ -10,18 +10,8 @@ namespace CloudAssembly.Orchestration.Runs;
 /// </summary>
 public sealed class PointerStore(IBlobStore store)
 {
-    public async Task<(PhasePointer Pointer, string ETag)?> TryReadAsync(string pointer, CancellationToken ct)
-    {
-        try
-        {
-            await using var content = await store.GetAsync(pointer, ct);
-            return (RunJson.Deserialize<PhasePointer>(content.Content, pointer), content.ETag);
-        }
-        catch (BlobNotFoundException)
-        {
-            return null;
-        }
-    }
+    public async Task<(PhasePointer Pointer, string ETag)?> TryReadAsync(string pointer, CancellationToken ct) =>
+        await RunJson.TryReadAsync<PhasePointer>(store, pointer, ct);
 
     /// <summary>Raises the fencing token to <paramref name="attempt"/>; false when a newer attempt already raised it higher.</summary>
     public async Task<bool> FenceAsync(string pointer, int attempt, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CloudAssembly.Storage;
 using System.Text.Json.Serialization;
 
 namespace CloudAssembly.Orchestration.Runs;
@@ -16,4 +17,18 @@ public static class RunJson
 
     public static T Deserialize<T>(Stream stream, string name) =>
         JsonSerializer.Deserialize<T>(stream, Options) ?? throw new InvalidDataException($"'{name}' is empty.");
+
+    /// <summary>The document stored as <paramref name="name"/> and its ETag, or null when there is none.</summary>
+    public static async Task<(T Value, string ETag)?> TryReadAsync<T>(IBlobStore store, string name, CancellationToken ct)
+    {
+        try
+        {
+            await using var content = await store.GetAsync(name, ct);
+            return (Deserialize<T>(content.Content, name), content.ETag);
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
+        }
+    }
 }

@@ -27,18 +27,8 @@ public sealed class RunStore(IBlobStore store)
         }
     }
 
-    public async Task<(RunDocument Run, string ETag)?> TryGetAsync(string runId, CancellationToken ct)
-    {
-        try
-        {
-            await using var content = await store.GetAsync(BlobLayout.Run(runId), ct);
-            return (RunJson.Deserialize<RunDocument>(content.Content, BlobLayout.Run(runId)), content.ETag);
-        }
-        catch (BlobNotFoundException)
-        {
-            return null;
-        }
-    }
+    public async Task<(RunDocument Run, string ETag)?> TryGetAsync(string runId, CancellationToken ct) =>
+        await RunJson.TryReadAsync<RunDocument>(store, BlobLayout.Run(runId), ct);
 
     /// <summary>
     /// Applies <paramref name="change"/> (null: nothing to change) until the compare-and-swap wins. Returns the document
@@ -89,18 +79,8 @@ public sealed class RunStore(IBlobStore store)
         store.PutAsync(BlobLayout.Refusal(refusal.RunId), new MemoryStream(RunJson.Serialize(refusal)), ct);
 
     /// <summary>The latest refusal of the id and its ETag (a new refusal changes it), or null when it was never refused.</summary>
-    public async Task<(RunRefusal Refusal, string ETag)?> TryGetRefusalAsync(string runId, CancellationToken ct)
-    {
-        try
-        {
-            await using var content = await store.GetAsync(BlobLayout.Refusal(runId), ct);
-            return (RunJson.Deserialize<RunRefusal>(content.Content, BlobLayout.Refusal(runId)), content.ETag);
-        }
-        catch (BlobNotFoundException)
-        {
-            return null;
-        }
-    }
+    public async Task<(RunRefusal Refusal, string ETag)?> TryGetRefusalAsync(string runId, CancellationToken ct) =>
+        await RunJson.TryReadAsync<RunRefusal>(store, BlobLayout.Refusal(runId), ct);
 
     /// <summary>Refused runs that were never created (an id refused and later accepted is listed by <see cref="ListAsync"/> alone).</summary>
     public async Task<IReadOnlyList<RunRefusal>> ListRefusalsAsync(CancellationToken ct)
