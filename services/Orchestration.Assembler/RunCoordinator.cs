@@ -30,7 +30,7 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             return;
         }
         var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, time.GetUtcNow(), traceParent), ct);
-        if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var existing } && !SameSpec(existing.Spec, submit.Spec))
+        if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var existing } && SpecDifferences.Between(existing.Spec, submit.Spec).Count > 0)
         {
             await RejectAsync(submit.RunId, $"Run '{submit.RunId}' already exists ({existing.Status}) with a different spec; nothing was submitted: " +
                 "choose another run id, or replace the run once it has finished.", record: false, publish, ct);
@@ -51,9 +51,6 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             await runs.RecordRefusalAsync(new RunRefusal(runId, reason, time.GetUtcNow()), ct);
         await publish.Publish(new RunRejected(runId, reason), ct);
     }
-
-    private static bool SameSpec(RunSpec stored, RunSpec submitted) =>
-        RunJson.Serialize(stored).AsSpan().SequenceEqual(RunJson.Serialize(submitted));
 
     /// <summary>Applies <paramref name="change"/> (null: the event changes nothing) and carries out what follows from it.</summary>
     public async Task ApplyAsync(string runId, Func<RunDocument, RunDocument?> change, IPublishEndpoint publish, CancellationToken ct)

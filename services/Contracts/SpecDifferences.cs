@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CloudAssembly.Contracts;
+namespace CloudAssembly.Contracts;
 
-namespace CloudAssembly.Cli;
-
-/// <summary>Where two run specs differ, setting by setting (<c>modules.epochs 1 → 2</c>); empty when they are the same run.</summary>
+/// <summary>
+/// Where two run specs differ, setting by setting (<c>modules.epochs 1 → 2</c>); empty when they are the same run. The
+/// Assembler and the CLI judge a resubmission by this one comparison.
+/// </summary>
 public static class SpecDifferences
 {
     public static IReadOnlyList<string> Between(RunSpec stored, RunSpec submitted)
