@@ -1,5 +1,5 @@
-using CloudAssembly.Contracts;
 using System.Diagnostics;
+using CloudAssembly.Contracts;
 using CloudAssembly.Model;
 using CloudAssembly.Training.Checkpoints;
 using CloudAssembly.Training.Distributed;
