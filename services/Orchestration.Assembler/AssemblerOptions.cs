@@ -1,3 +1,5 @@
+using CloudAssembly.Orchestration.Assembler.Launching;
+
 namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
@@ -25,6 +27,11 @@ public sealed record AssemblerOptions
     /// default, since the services read data stores with the cluster's identity.
     /// </summary>
     public IReadOnlyList<string> AllowedDataHosts { get; init; } = [];
+
+    /// <summary>How phase attempts are started: commands on the trainer queue, or one Kubernetes Job each (<see cref="Jobs"/>).</summary>
+    public AttemptLauncherKind Launcher { get; init; } = AttemptLauncherKind.Queue;
+
+    public JobOptions Jobs { get; init; } = new();
 
     /// <summary>Fault injection for tests only: where the Assembler kills itself on purpose.</summary>
     public AssemblerFaults Faults { get; init; } = new();

@@ -1,8 +1,11 @@
+using CloudAssembly.Orchestration.Assembler.Launching;
 using CloudAssembly.Orchestration.Messaging;
+using k8s;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CloudAssembly.Orchestration.Assembler;
 
@@ -19,7 +22,9 @@ public static class AssemblerRegistration
         bus.Services.AddSingleton(sp => DataSources.From(options, sp.GetRequiredService<BlobLocation>().Connection));
         bus.Services.AddSingleton<ModelAssemblyService>();
         bus.Services.AddSingleton<RunReportPublisher>();
+        bus.Services.AddSingleton(sp => Launcher(sp, options));
         bus.Services.AddSingleton<RunCoordinator>();
+        bus.Services.AddSingleton<PlacementWatch>();
         bus.Services.AddSingleton<LeaseWatchdog>();
         bus.Services.AddHostedService(sp => sp.GetRequiredService<LeaseWatchdog>());
         return bus.AddEndpoint(x => x.AddConsumer<AssemblerConsumer>(), (context, cfg) =>
@@ -37,5 +42,15 @@ public static class AssemblerRegistration
                 });
                 e.ConfigureConsumer<AssemblerConsumer>(context);
             }));
+    }
+
+    private static IAttemptLauncher Launcher(IServiceProvider services, AssemblerOptions options)
+    {
+        if (options.Launcher == AttemptLauncherKind.Queue)
+            return new QueueLauncher();
+        var jobs = options.Jobs;
+        var config = jobs.ApiServer is { } server ? new KubernetesClientConfiguration { Host = server } : KubernetesClientConfiguration.InClusterConfig();
+        return new KubernetesJobLauncher(new Kubernetes(config), AttemptJobTemplate.Load(jobs.Template), jobs,
+            services.GetRequiredService<ILogger<KubernetesJobLauncher>>());
     }
 }

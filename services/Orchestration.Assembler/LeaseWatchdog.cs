@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Assembler.Launching;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
 using CloudAssembly.Storage;
@@ -12,7 +13,8 @@ namespace CloudAssembly.Orchestration.Assembler;
 
 /// <summary>
 /// Looks at every unfinished run on a timer and carries out what its stored state asks for: sends what is left in its
-/// outbox, assembles, dispatches; re-sends a command nobody claimed for a long time; and gives up an attempt whose
+/// outbox, assembles, dispatches; brings in what the cluster shows of launched Jobs (<see cref="PlacementWatch"/>);
+/// re-sends a queued command nobody claimed for a long time; and gives up an attempt whose
 /// lease stopped changing, or that renews without training a step, and dispatches the phase again (the new attempt
 /// resumes through the phase's pointer); on several pods every rank slot's lease is judged, and the first one lost gives
 /// up the whole attempt. A lease is judged only by whether its ETag and progress change, timed on
@@ -21,8 +23,8 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// its own: one that keeps failing is backed off, counted in its <c>run.json</c> and in a metric, and the sweep goes on.
 /// So the Assembler can be killed at any moment.
 /// </summary>
-public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases, PointerStore pointers, IBus bus, AssemblerOptions options,
-    TimeProvider time, ILogger<LeaseWatchdog> log) : BackgroundService
+public sealed class LeaseWatchdog(RunCoordinator coordinator, PlacementWatch placements, LeaseStore leases, PointerStore pointers, IBus bus,
+    AssemblerOptions options, TimeProvider time, ILogger<LeaseWatchdog> log) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, LeaseObservation> observed = new();
     private readonly ConcurrentDictionary<string, long> unclaimedSince = new();
@@ -53,13 +55,16 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
             StorageFailed(e);
             return;
         }
+        var placed = await placements.ObserveAsync(ct);
+        if (placed is not null)
+            await placements.RemoveOrphansAsync(placed, [.. active], ct);
         foreach (var runId in active)
         {
             if (backoff.TryGetValue(runId, out var wait) && time.GetTimestamp() < wait.RetryAt)
                 continue;
             try
             {
-                await SweepRunAsync(runId, ct);
+                await SweepRunAsync(runId, placed, ct);
                 backoff.TryRemove(runId, out _);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
@@ -72,7 +77,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         }
     }
 
-    private async Task SweepRunAsync(string runId, CancellationToken ct)
+    private async Task SweepRunAsync(string runId, IReadOnlyList<PlacedAttempt>? placed, CancellationToken ct)
     {
         if (await coordinator.Runs.TryGetAsync(runId, ct) is not { } stored)
             return;
@@ -85,6 +90,9 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         }
         foreach (var (key, phase) in run.Phases.Where(p => p.Value.IsActive))
         {
+            // The cluster's word on an attempt's Job (failed, preempted, waiting for admission) comes before its leases'.
+            if (placed is not null && await placements.JudgeAsync(run, key, phase, placed, bus, ct))
+                continue;
             var nodes = RunStateMachine.Nodes(run.Spec, key);
             // Each rank slot of the attempt has its own lease; the first that is lost decides for the whole attempt.
             for (var node = 0; node < nodes; node++)
@@ -113,7 +121,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, LeaseStore leases,
         if (lease is not { Lease: var held, ETag: var etag } || held.AttemptId != phase.AttemptId)
         {
             // Node 0 reports the attempt started; another slot may still be unclaimed then.
-            if ((phase.Status == PhaseStatus.Dispatched || node > 0) && Unclaimed(slot) > options.RedispatchAfter)
+            if (coordinator.Launcher.ResendsUnclaimed && (phase.Status == PhaseStatus.Dispatched || node > 0) && Unclaimed(slot) > options.RedispatchAfter)
             {
                 unclaimedSince.TryRemove(slot, out _);
                 using var activity = CloudAssemblyTelemetry.StartRunActivity($"phase {key} sent again", run.RunId, run.TraceParent);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Assembler.Launching;
 using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -13,10 +14,12 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// between storing and sending loses nothing: whoever next touches the run (an event, the watchdog, a restart) sends
 /// what is still in the outbox. Storing first means no trainer ever sees a command the run does not know about.
 /// </summary>
-public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, RunReportPublisher reports, AssemblerOptions options,
-    DataSources sources, TimeProvider time, ILogger<RunCoordinator> log)
+public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly, RunReportPublisher reports, IAttemptLauncher launcher,
+    AssemblerOptions options, DataSources sources, TimeProvider time, ILogger<RunCoordinator> log)
 {
     public RunStore Runs => runs;
+
+    public IAttemptLauncher Launcher => launcher;
 
     public async Task SubmitAsync(SubmitRun submit, string? traceParent, IPublishEndpoint publish, CancellationToken ct)
     {
@@ -95,18 +98,38 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
         }
     }
 
-    /// <summary>Sends what the run's outbox holds, then clears exactly those messages (sending twice is harmless; losing one is not).</summary>
+    /// <summary>
+    /// Sends what the run's outbox holds, phase attempts through the launcher (all rank slots of one attempt together),
+    /// then clears exactly those messages (sending twice is harmless; losing one is not). An attempt the cluster refuses
+    /// for good fails, with the cluster's reason.
+    /// </summary>
     public async Task SendOutboxAsync(RunDocument run, IPublishEndpoint publish, CancellationToken ct)
     {
         if (run.Outbox.Count == 0)
             return;
-        foreach (var pending in run.Outbox)
+        var messages = run.Outbox.Select(m => m.ToMessage()).ToList();
+        var launched = new HashSet<(string, int)>();
+        var refused = new List<PhaseFailed>();
+        foreach (var message in messages)
         {
-            var message = pending.ToMessage();
-            await publish.Publish(message, message.GetType(), ct);
+            if (message is not TrainPhase command)
+                await publish.Publish(message, message.GetType(), ct);
+            else if (launched.Add((command.AttemptId, command.Generation)))
+                try
+                {
+                    await launcher.LaunchAsync([.. messages.OfType<TrainPhase>().Where(c => (c.AttemptId, c.Generation) == (command.AttemptId, command.Generation))],
+                        publish, ct);
+                }
+                catch (AttemptRefusedException e)
+                {
+                    log.LogError("Run {RunId}: {Reason}", run.RunId, e.Message);
+                    refused.Add(new PhaseFailed(run.RunId, command.Phase, command.AttemptId, e.Message, Retryable: false));
+                }
         }
         var sent = run.Outbox.Select(m => m.Id).ToHashSet();
         await runs.UpdateAsync(run.RunId, r => r.Outbox.Any(m => sent.Contains(m.Id)) ? r with { Outbox = [.. r.Outbox.Where(m => !sent.Contains(m.Id))] } : null, ct);
+        foreach (var failed in refused)
+            await ApplyAsync(run.RunId, r => RunStateMachine.OnPhaseFailed(r, failed), publish, ct);
     }
 
     /// <summary>Carries out whatever the stored state asks for without an event (after a crash between storing and sending).</summary>

@@ -37,18 +37,19 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             job.Stop.Cancel();
     }
 
-    public Task Start(TrainPhase command, IDisposable slot, PhaseLease lease, string leaseETag, string? traceParent)
+    /// <summary>Starts the claimed attempt; the task ends with how it ended (never faulted: a failure is reported and returned).</summary>
+    public Task<AttemptEnd> Start(TrainPhase command, IDisposable slot, PhaseLease lease, string leaseETag, string? traceParent)
     {
         if (Interlocked.Exchange(ref listening, 1) == 0)
             onShutdown = lifetime.ApplicationStopping.Register(PreemptAll);
         var job = new RunningAttempt(command.RunId, new CancellationTokenSource());
         var slotKey = $"{command.AttemptId}/{command.NodeRank}";
         running[slotKey] = job;
-        job.Done = Task.Factory.StartNew(async () =>
+        var done = Task.Factory.StartNew(async () =>
         {
             try
             {
-                await RunAsync(command, lease, leaseETag, traceParent, job);
+                return await RunAsync(command, lease, leaseETag, traceParent, job);
             }
             finally
             {
@@ -58,7 +59,8 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
                 slot.Dispose();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        return job.Done;
+        job.Done = done;
+        return done;
     }
 
     /// <summary>
@@ -80,7 +82,7 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             log.LogWarning("Shutting down with {Count} attempt(s) still stopping after {Grace}", jobs.Count(j => j.Done is { IsCompleted: false }), options.ShutdownGrace);
     }
 
-    private async Task RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, string? traceParent, RunningAttempt job)
+    private async Task<AttemptEnd> RunAsync(TrainPhase command, PhaseLease claimed, string leaseETag, string? traceParent, RunningAttempt job)
     {
         // Training itself stops on a preemption at its next step; everything before it stops at once.
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(job.Stop.Token, job.Preempt.Token);
@@ -102,20 +104,24 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
         try
         {
             await TrainAttemptAsync(command, job, lease, sync, events, span, attemptFolder, halt.Token);
+            return AttemptEnd.Completed;
         }
         catch (OperationCanceledException stopped) when (job.Preempted)
         {
             // Stopped by the preemption itself (at a step or an epoch boundary, or before training), not by the grace running out.
             var graceful = stopped.CancellationToken == job.Preempt.Token || (stopped.CancellationToken == halt.Token && !job.Stop.IsCancellationRequested);
             await outcome.PreemptedAsync(sync, graceful, options.ShutdownGrace);
+            return AttemptEnd.Preempted;
         }
         catch (Exception e) when (e is AttemptFencedException || (e is OperationCanceledException && job.Stop.IsCancellationRequested))
         {
             outcome.Stopped(lease.LostReason ?? (e is AttemptFencedException ? e.Message : "the run was cancelled"));
+            return AttemptEnd.Stopped;
         }
         catch (Exception e)
         {
             await outcome.FailedAsync(e);
+            return AttemptEnd.Failed;
         }
         finally
         {

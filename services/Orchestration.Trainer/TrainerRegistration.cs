@@ -1,4 +1,5 @@
 using CloudAssembly.Orchestration.Messaging;
+using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,14 +14,24 @@ public static class TrainerRegistration
     public static IHostApplicationBuilder AddTrainer(this IHostApplicationBuilder builder) =>
         builder.AddCloudAssemblyService(bus => bus.AddTrainer(builder.Configuration.GetSection("Trainer").Get<TrainerOptions>() ?? new TrainerOptions()));
 
+    /// <summary>
+    /// A one-shot trainer (a pod of an attempt's Kubernetes Job, section <c>Trainer</c>): runs <paramref name="attempt"/>
+    /// and exits; it takes no commands from the queue, and hears only of cancelled runs.
+    /// </summary>
+    public static IHostApplicationBuilder AddOneShotTrainer(this IHostApplicationBuilder builder, AttemptArguments attempt) =>
+        builder.AddCloudAssemblyService(bus =>
+        {
+            AddAttemptParts(bus, builder.Configuration.GetSection("Trainer").Get<TrainerOptions>() ?? new TrainerOptions());
+            bus.Services.AddSingleton(attempt);
+            bus.Services.AddHostedService<OneShotAttempt>();
+            bus.AddEndpoint(x => x.AddConsumer<RunCancelledConsumer>(), (context, cfg) =>
+                cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("trainer-events"), e => e.ConfigureConsumer<RunCancelledConsumer>(context)));
+        });
+
     public static CloudAssemblyBuilder AddTrainer(this CloudAssemblyBuilder bus, TrainerOptions options)
     {
-        bus.Services.AddSingleton(options);
-        if (options.ClockOffset != TimeSpan.Zero)
-            bus.Services.AddSingleton<TimeProvider>(new OffsetTimeProvider(options.ClockOffset));
+        AddAttemptParts(bus, options);
         bus.Services.AddSingleton<TrainerSlots>();
-        bus.Services.AddSingleton<PhaseWorker>();
-        bus.Services.AddHostedService<WorkFolderCleanup>();
         return bus.AddEndpoint(x =>
         {
             x.AddConsumer<TrainPhaseConsumer>();
@@ -38,5 +49,16 @@ public static class TrainerRegistration
             });
             cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("trainer-events"), e => e.ConfigureConsumer<RunCancelledConsumer>(context));
         });
+    }
+
+    /// <summary>What runs an attempt, in a long-lived trainer and a one-shot one alike.</summary>
+    private static void AddAttemptParts(CloudAssemblyBuilder bus, TrainerOptions options)
+    {
+        bus.Services.AddSingleton(options);
+        if (options.ClockOffset != TimeSpan.Zero)
+            bus.Services.AddSingleton<TimeProvider>(new OffsetTimeProvider(options.ClockOffset));
+        bus.Services.AddSingleton<AttemptClaims>();
+        bus.Services.AddSingleton<PhaseWorker>();
+        bus.Services.AddHostedService<WorkFolderCleanup>();
     }
 }

@@ -27,5 +27,8 @@ public sealed record PhaseState
     public PhaseMetrics? Metrics { get; init; }
     public string? Error { get; init; }
 
+    /// <summary>Why the current attempt's pods have not started, as the cluster says it (Kueue: waiting for admission, and why).</summary>
+    public string? Waiting { get; init; }
+
     public bool IsActive => Status is PhaseStatus.Dispatched or PhaseStatus.Running;
 }

@@ -56,7 +56,7 @@ public static class RunStateMachine
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != started.AttemptId || phase.Status != PhaseStatus.Dispatched)
             return null;
-        return run.WithPhase(key, phase with { Status = PhaseStatus.Running, StartedAt = started.At, Trainer = started.Trainer });
+        return run.WithPhase(key, phase with { Status = PhaseStatus.Running, StartedAt = started.At, Trainer = started.Trainer, Waiting = null });
     }
 
     /// <summary>
@@ -170,6 +170,18 @@ public static class RunStateMachine
             : null;
     }
 
+    /// <summary>
+    /// What the cluster says about the current attempt's pods while they have not started (null: nothing, or they run):
+    /// "waiting for admission: …" from Kueue, shown by <c>status</c> and <c>watch</c> instead of a silent wait.
+    /// </summary>
+    public static RunDocument? OnWaiting(RunDocument run, PhaseKey key, string attemptId, string? waiting)
+    {
+        var phase = run.Phase(key);
+        return !run.IsFinished && phase.IsActive && phase.AttemptId == attemptId && phase.Waiting != waiting
+            ? run.WithPhase(key, phase with { Waiting = waiting })
+            : null;
+    }
+
     public static RunDocument? OnAssembled(RunDocument run, string assembledModel) =>
         run.IsFinished || run.AssembledModel is not null ? null : run with { AssembledModel = assembledModel };
 
@@ -209,13 +221,13 @@ public static class RunStateMachine
             messages.Add(new PrepareDataset(run.RunId, run.Spec.DataSet, run.Spec.DataPath, DatasetName(run.Spec), run.Spec.DatasetVersion,
                 run.DatasetGeneration));
         }
-        if (run.Dataset is not { } dataset)
+        if (run.Dataset is null)
             return (run with { Status = RunStatus.PreparingData }, messages, false);
 
         foreach (var key in Jobs(run.Spec))
         {
             var phase = run.Phase(key);
-            if (phase.Status != PhaseStatus.Pending || Inputs(run, key) is not { } inputs)
+            if (phase.Status != PhaseStatus.Pending || Inputs(run, key) is null)
                 continue;
             var attempt = phase.Attempt + 1;
             var attemptId = $"{run.RunId}.{key}.{attempt}";
@@ -223,12 +235,10 @@ public static class RunStateMachine
             var generation = attemptId == phase.AttemptId ? phase.Generation + 1 : 1;
             run = run.WithPhase(key, phase with
             {
-                Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, Generation = generation, DispatchedAt = now,
+                Status = PhaseStatus.Dispatched, Attempt = attempt, AttemptId = attemptId, Generation = generation, DispatchedAt = now, Waiting = null,
             });
             // A phase on several pods is one attempt in N rank slots: all start together, and whichever fails fails them all.
-            var nodes = Nodes(run.Spec, key);
-            messages.AddRange(Enumerable.Range(0, nodes).Select(node =>
-                new TrainPhase(run.RunId, key, attempt, attemptId, run.Spec, dataset, inputs, generation, node, nodes)));
+            messages.AddRange(Enumerable.Range(0, Nodes(run.Spec, key)).Select(node => Command(run, key, node)!));
         }
 
         var modulesDone = Enumerable.Range(0, run.Spec.NumModules).All(i => run.Phase(PhaseKey.Module(i)).Status == PhaseStatus.Completed);
@@ -243,6 +253,19 @@ public static class RunStateMachine
         if (status == RunStatus.Completed)
             run = run with { Metrics = Metrics(run, now) };
         return (run, messages, assemble);
+    }
+
+    /// <summary>
+    /// The command for rank slot <paramref name="node"/> of <paramref name="key"/>'s current attempt, all of it from the
+    /// stored run: what the queue carries to a trainer, and what a one-shot trainer rebuilds from <c>run.json</c>. Null
+    /// while the attempt cannot run (no dataset or inputs yet, or no attempt dispatched).
+    /// </summary>
+    public static TrainPhase? Command(RunDocument run, PhaseKey key, int node)
+    {
+        var phase = run.Phase(key);
+        return run.Dataset is { } dataset && phase.AttemptId is { } attemptId && Inputs(run, key) is { } inputs
+            ? new TrainPhase(run.RunId, key, phase.Attempt, attemptId, run.Spec, dataset, inputs, phase.Generation, node, Nodes(run.Spec, key))
+            : null;
     }
 
     /// <summary>The message that tells everyone how a finished run ended (null while it runs); sent once, when the run finishes.</summary>
