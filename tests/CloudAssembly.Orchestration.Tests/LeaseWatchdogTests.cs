@@ -1,5 +1,6 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Assembler;
+using CloudAssembly.Orchestration.Assembler.Launching;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Storage;
 using MassTransit;
@@ -23,10 +24,11 @@ public sealed class LeaseWatchdogTests : IAsyncLifetime
         runs = new RunStore(store);
         var pointers = new PointerStore(store);
         var options = Options with { WorkFolder = Path.Combine(folder, "work") };
-        var coordinator = new RunCoordinator(runs, new ModelAssemblyService(store, pointers, options), new RunReportPublisher(store, pointers), options,
-            DataSources.From(options, folder), clock, NullLogger<RunCoordinator>.Instance);
+        var coordinator = new RunCoordinator(runs, new ModelAssemblyService(store, pointers, options), new RunReportPublisher(store, pointers), new QueueLauncher(),
+            options, DataSources.From(options, folder), clock, NullLogger<RunCoordinator>.Instance);
         var leases = new LeaseStore(store);
-        watchdog = new LeaseWatchdog(coordinator, leases, pointers, bus, options, clock, NullLogger<LeaseWatchdog>.Instance);
+        watchdog = new LeaseWatchdog(coordinator, new PlacementWatch(coordinator, clock, NullLogger<PlacementWatch>.Instance), leases, pointers, bus, options,
+            clock, NullLogger<LeaseWatchdog>.Instance);
         await bus.StartAsync();
 
         var now = clock.GetUtcNow();
