@@ -82,7 +82,17 @@ public sealed class ServiceCluster : IAsyncDisposable
 
     public string Logs => string.Join("\n", processes.Select(p => $"===== {p.Name} =====\n{p.Log}"));
 
+    /// <summary>Counts a process started outside this class (a Job's pod) as the cluster's: its log is shown and it is stopped with the cluster.</summary>
+    public void Adopt(ServiceProcess process)
+    {
+        lock (processes)
+            processes.Add(process);
+    }
+
     private string BrokerUri(string service) => brokerUris.GetValueOrDefault(service, RabbitUri);
+
+    /// <summary>What a service process called <paramref name="name"/> is configured with, as a pod of the cluster would be.</summary>
+    public Dictionary<string, string> ServiceEnvironment(string service, string name) => Environment(name, BrokerUri(service));
 
     private Dictionary<string, string> Environment(string name, string brokerUri) => new(settings)
     {

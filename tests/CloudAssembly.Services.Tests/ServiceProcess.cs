@@ -14,13 +14,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(string service, string name, IReadOnlyDictionary<string, string> environment)
+    private ServiceProcess(string service, string name, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? args = null)
     {
         Name = name;
         var dll = Path.Combine(Repository.Root, "services", service, "bin", Repository.Configuration, "net10.0", $"CloudAssembly.{service}.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"{dll} is not built: build the solution first.");
-        var info = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0"])
+        var info = new ProcessStartInfo("dotnet", [dll, .. args ?? ["--urls", "http://127.0.0.1:0"]])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -52,6 +52,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     public bool HasExited => process.HasExited;
+
+    public int ExitCode => process.ExitCode;
+
+    /// <summary>Starts a process that runs one job and exits (a one-shot trainer with <paramref name="args"/>), without waiting for it.</summary>
+    public static ServiceProcess Launch(string service, string name, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> args) =>
+        new(service, name, environment, args);
+
+    public Task Exited => process.WaitForExitAsync();
 
     /// <summary>Starts the service and waits until its bus is connected.</summary>
     public static async Task<ServiceProcess> StartAsync(string service, string name, IReadOnlyDictionary<string, string> environment)
