@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What tests/CloudAssembly.Deploy.Tests needs besides .NET: kubectl (its built-in kustomize renders the overlays) and the
-# offline schema validator in eng/k8s-validate (npm: kubernetes-models, @kubernetes-models/keda). Idempotent and quiet:
+# offline schema validator in eng/k8s-validate (npm: kubernetes-models, @kubernetes-models/keda, ajv for Kueue's CRDs
+# kept in eng/k8s-validate/kueue). Idempotent and quiet:
 # npm runs only when package-lock.json changed since the last install.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -21,7 +21,7 @@ public sealed class BrokerUsersTests
 
         foreach (var name in new[] { "assembler", "data-prep", "trainer" })
         {
-            var container = Manifests.Container(Manifests.Deployment(objects, name));
+            var container = Manifests.ServicePod(objects, name).Spec.Containers.Single();
             var password = container.Env.Single(e => e.Name == "RABBITMQ_PASSWORD").ValueFrom.SecretKeyRef;
             var env = container.Env.Select(e => e.Name).ToList();
 

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace CloudAssembly.Deploy.Tests;
 
 /// <summary>
-/// eng/k8s-validate/validate.mjs: every object against the Kubernetes and KEDA schemas, offline (npm packages
-/// kubernetes-models and @kubernetes-models/keda, installed by eng/k8s-tools.sh).
+/// eng/k8s-validate/validate.mjs: every object against the Kubernetes, KEDA and Kueue schemas, and each Job pod
+/// template kept in a ConfigMap as a PodTemplate, offline (npm packages kubernetes-models, @kubernetes-models/keda and
+/// ajv, installed by eng/k8s-tools.sh; Kueue's CRDs in eng/k8s-validate/kueue).
 /// </summary>
 public static class ManifestValidator
 {

@@ -13,13 +13,17 @@ public sealed class NetworkPolicyTests
     private static readonly Endpoint Collector = Endpoint.Pod("otel-collector", "observability", Labels(("app.kubernetes.io/name", "otel-collector")));
     private static readonly Endpoint Keda = Endpoint.Pod("keda-operator", "keda", Labels(("app", "keda-operator")));
     private static readonly Endpoint Storage = Endpoint.External("blob-storage", "20.60.40.4");
-    private static readonly Endpoint PrivateAddress = Endpoint.External("private-address", "10.0.0.10");
+    // The Kubernetes API server as pods reach it on AKS: outside the pod network, here at a private address (a private
+    // cluster's endpoint), which also stands for every private address no service needs.
+    private static readonly Endpoint ApiServer = Endpoint.External("api-server", "10.0.0.1");
     private static readonly Endpoint OtherNamespacePod = Endpoint.Pod("batch-job", "batch", Labels(("app.kubernetes.io/name", "trainer")));
 
     [KubectlFact]
-    public void The_gpu_overlay_allows_exactly_the_flows_the_services_use()
+    public void The_gpu_overlay_allows_exactly_the_flows_the_services_and_job_pods_use_and_the_assembler_reaches_the_api_server()
     {
-        var expected = Common(["rabbitmq"]).Concat(Services.SelectMany(s => new[] { new Flow(s, "otel-collector", 4317), new Flow(s, "blob-storage", 443) }));
+        var expected = Common(["rabbitmq"]).Concat(Services.SelectMany(s => new[] { new Flow(s, "otel-collector", 4317), new Flow(s, "blob-storage", 443) }))
+            .Append(new Flow("assembler", "api-server", 443))
+            .Append(new Flow("assembler", "api-server", 6443));
 
         AssertExactly(RenderedOverlays.Gpu, expected);
     }
@@ -28,7 +32,8 @@ public sealed class NetworkPolicyTests
     public void The_local_overlay_allows_exactly_the_flows_the_services_use_with_its_own_azurite_and_dashboard()
     {
         var expected = Common(["rabbitmq", "azurite", "aspire-dashboard"])
-            .Concat(Services.SelectMany(s => new[] { new Flow(s, "azurite", 10000), new Flow(s, "aspire-dashboard", 18889) }));
+            .Concat(Services.SelectMany(s => new[] { new Flow(s, "azurite", 10000), new Flow(s, "aspire-dashboard", 18889) }))
+            .Append(new Flow("keda-operator", "rabbitmq", 15672));
 
         AssertExactly(RenderedOverlays.LocalCpu, expected);
     }
@@ -46,11 +51,10 @@ public sealed class NetworkPolicyTests
         Assert.DoesNotContain(closed, f => pods.Any(p => p.Name == f.From) || pods.Any(p => p.Name == f.To));
     }
 
-    /// <summary>DNS from every pod; AMQP from the services to the broker; KEDA to the management port; NCCL between trainers.</summary>
+    /// <summary>DNS from every pod; AMQP from the services to the broker; NCCL between trainers.</summary>
     private static IEnumerable<Flow> Common(string[] podsWithDns) =>
         Services.Concat(podsWithDns).SelectMany(p => new[] { new Flow(p, "kube-dns", 53, "UDP"), new Flow(p, "kube-dns", 53) })
             .Concat(Services.Select(s => new Flow(s, "rabbitmq", 5672)))
-            .Append(new Flow("keda-operator", "rabbitmq", 15672))
             .Append(new Flow("trainer", "trainer", 8080))
             .Append(new Flow("trainer", "trainer", NcclPort));
 
@@ -80,7 +84,7 @@ public sealed class NetworkPolicyTests
             .Append((Dns, [(53, "UDP"), (53, "TCP")]))
             .Append((Collector, [(4317, "TCP")]))
             .Append((Storage, [(443, "TCP")]))
-            .Append((PrivateAddress, [(443, "TCP")]));
+            .Append((ApiServer, [(443, "TCP"), (6443, "TCP")]));
         return from source in sources
                from destination in destinations
                from port in destination.Item2
@@ -88,8 +92,9 @@ public sealed class NetworkPolicyTests
                select (source, destination.p, port.Item1, port.Item2);
     }
 
+    /// <summary>Every pod of the overlay, long-lived or a trainer Job's.</summary>
     private static List<Endpoint> Pods(IReadOnlyList<object> objects) =>
-        Manifests.Workloads(objects).Select(w => Endpoint.Pod(w.Template.Metadata.Labels["app.kubernetes.io/name"], Namespace,
+        Manifests.Pods(objects).Select(w => Endpoint.Pod(w.Template.Metadata.Labels["app.kubernetes.io/name"], Namespace,
             w.Template.Metadata.Labels.AsReadOnly(), inside: true,
             w.Template.Spec.Containers.SelectMany(c => c.Ports ?? []).ToDictionary(p => p.Name, p => p.ContainerPort))).ToList();
 

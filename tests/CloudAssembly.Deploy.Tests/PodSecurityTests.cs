@@ -11,8 +11,10 @@ public sealed class PodSecurityTests
     {
         var objects = RenderedOverlays.Objects(overlay);
         var ns = objects.OfType<V1Namespace>().Single();
-        var violations = Manifests.Workloads(objects)
-            .SelectMany(w => RestrictedPodSecurity.Violations(w.Template.Spec).Select(v => $"{w.Owner.Name}: {v}")).ToList();
+        var callers = Manifests.BoundServiceAccounts(objects);
+        var violations = Manifests.Pods(objects)
+            .SelectMany(p => RestrictedPodSecurity.Violations(p.Template.Spec, callers.Contains(p.Template.Spec.ServiceAccountName))
+                .Select(v => $"{p.Owner.Name}: {v}")).ToList();
 
         Assert.Equal("restricted", ns.Metadata.Labels["pod-security.kubernetes.io/enforce"]);
         Assert.NotEmpty(Manifests.Workloads(objects));
@@ -22,7 +24,7 @@ public sealed class PodSecurityTests
     [KubectlFact]
     public void A_template_that_breaks_the_rules_is_reported_rule_by_rule()
     {
-        var pod = Manifests.Deployment(RenderedOverlays.Objects(RenderedOverlays.Gpu), "assembler").Spec.Template.Spec;
+        var pod = Manifests.Deployment(RenderedOverlays.Objects(RenderedOverlays.Gpu), "data-prep").Spec.Template.Spec;
         var broken = KubernetesJsonClone(pod);
         broken.HostNetwork = true;
         broken.AutomountServiceAccountToken = null;
@@ -41,6 +43,19 @@ public sealed class PodSecurityTests
         foreach (var expected in new[] { "host namespace", "service account token", "type hostPath", "allowPrivilegeEscalation",
                      "runAsNonRoot", "user 0", "seccompProfile", "drop ALL", "adds capability SYS_ADMIN", "root filesystem is writable" })
             Assert.Contains(violations, v => v.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [KubectlFact]
+    public void The_job_template_is_held_to_the_same_rules()
+    {
+        var pod = Manifests.JobTemplate(RenderedOverlays.Objects(RenderedOverlays.Gpu)).Spec;
+        var broken = KubernetesJsonClone(pod);
+        broken.Containers[0].SecurityContext.AllowPrivilegeEscalation = true;
+        broken.AutomountServiceAccountToken = true;
+
+        Assert.Empty(RestrictedPodSecurity.Violations(pod));
+        Assert.Contains(RestrictedPodSecurity.Violations(broken), v => v.Contains("allowPrivilegeEscalation", StringComparison.Ordinal));
+        Assert.Contains(RestrictedPodSecurity.Violations(broken), v => v.Contains("service account token", StringComparison.Ordinal));
     }
 
     private static V1PodSpec KubernetesJsonClone(V1PodSpec pod) =>

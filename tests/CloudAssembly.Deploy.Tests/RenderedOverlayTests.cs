@@ -6,7 +6,9 @@ namespace CloudAssembly.Deploy.Tests;
 /// <summary>What every overlay, rendered as it would be applied, must hold.</summary>
 public sealed class RenderedOverlayTests
 {
-    private static readonly string[] ServiceDeployments = ["assembler", "data-prep", "trainer"];
+    private static readonly string[] Services = ["assembler", "data-prep", "trainer"];
+
+    private static readonly HashSet<string> ClusterWideKinds = ["Namespace", "PriorityClass", "ResourceFlavor", "ClusterQueue"];
 
     [KubectlTheory]
     [InlineData(RenderedOverlays.LocalCpu)]
@@ -16,21 +18,24 @@ public sealed class RenderedOverlayTests
         var objects = RenderedOverlays.Objects(overlay).Cast<IKubernetesObject<V1ObjectMeta>>().ToList();
 
         Assert.Contains(objects, o => o is V1Namespace { Metadata.Name: "cloudassembly" });
-        Assert.All(objects.Where(o => o is not (V1Namespace or V1PriorityClass)), o => Assert.Equal("cloudassembly", o.Metadata.NamespaceProperty));
+        Assert.All(objects.Where(o => !ClusterWideKinds.Contains(o.Kind)), o => Assert.Equal("cloudassembly", o.Metadata.NamespaceProperty));
         Assert.All(objects, o => Assert.Equal("cloudassembly", o.Metadata.Labels["app.kubernetes.io/part-of"]));
     }
 
     [KubectlTheory]
     [InlineData(RenderedOverlays.LocalCpu)]
     [InlineData(RenderedOverlays.Gpu)]
-    public void Every_service_probes_alive_and_health_and_gets_its_storage_and_collector(string overlay)
+    public void Every_long_lived_service_probes_alive_and_health_and_every_service_gets_its_storage_and_collector(string overlay)
     {
         var objects = RenderedOverlays.Objects(overlay);
-        foreach (var name in ServiceDeployments)
+        foreach (var name in Services)
         {
-            var container = Manifests.Container(Manifests.Deployment(objects, name));
-            Assert.Equal(("/alive", "http"), (container.LivenessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Port.Value));
-            Assert.Equal(("/health", "http"), (container.ReadinessProbe.HttpGet.Path, container.ReadinessProbe.HttpGet.Port.Value));
+            var container = Manifests.ServicePod(objects, name).Spec.Containers.Single();
+            if (objects.OfType<V1Deployment>().Any(d => d.Metadata.Name == name))
+            {
+                Assert.Equal(("/alive", "http"), (container.LivenessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Port.Value));
+                Assert.Equal(("/health", "http"), (container.ReadinessProbe.HttpGet.Path, container.ReadinessProbe.HttpGet.Port.Value));
+            }
             Assert.Contains(container.Ports, p => p.Name == "http" && p.ContainerPort == 8080);
 
             var config = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == container.EnvFrom.Single().ConfigMapRef.Name);
@@ -45,7 +50,7 @@ public sealed class RenderedOverlayTests
     [InlineData(RenderedOverlays.Gpu)]
     public void Every_image_is_pinned_to_a_tag_or_digest(string overlay)
     {
-        var images = Manifests.Workloads(RenderedOverlays.Objects(overlay)).SelectMany(w => Manifests.AllContainers(w.Template.Spec)).Select(c => c.Image);
+        var images = Manifests.Pods(RenderedOverlays.Objects(overlay)).SelectMany(p => Manifests.AllContainers(p.Template.Spec)).Select(c => c.Image);
 
         Assert.All(images, image => Assert.True(Manifests.IsPinned(image), $"{image} is not pinned to a tag or digest."));
     }
@@ -96,7 +101,7 @@ public sealed class RenderedOverlayTests
     [InlineData(RenderedOverlays.Gpu)]
     public void Only_trainers_run_on_gpu_nodes(string overlay)
     {
-        var others = Manifests.Workloads(RenderedOverlays.Objects(overlay)).Where(w => w.Owner.Name != "trainer").ToList();
+        var others = Manifests.Pods(RenderedOverlays.Objects(overlay)).Where(p => p.Template.Metadata.Labels["app.kubernetes.io/name"] != "trainer").ToList();
 
         Assert.All(others, w =>
         {

@@ -12,9 +12,11 @@ public sealed class ResourceTests
     [InlineData(RenderedOverlays.Gpu)]
     public void Every_container_requests_and_limits_cpu_memory_and_disk_and_every_long_running_one_is_probed(string overlay)
     {
-        var workloads = Manifests.Workloads(RenderedOverlays.Objects(overlay)).ToList();
+        var objects = RenderedOverlays.Objects(overlay);
+        var workloads = Manifests.Workloads(objects).ToList();
 
-        Assert.All(workloads.SelectMany(w => Manifests.AllContainers(w.Template.Spec)), c => Assert.All(Resources, r =>
+        // A Job's pod runs to its end: the process exiting is its signal, so only long-lived workloads are probed.
+        Assert.All(Manifests.Pods(objects).SelectMany(p => Manifests.AllContainers(p.Template.Spec)), c => Assert.All(Resources, r =>
         {
             Assert.True(Manifests.Quantity(c.Resources?.Requests, r) is not null, $"{c.Name} requests no {r}.");
             Assert.True(Manifests.Quantity(c.Resources?.Limits, r) is not null, $"{c.Name} has no {r} limit.");
@@ -30,7 +32,7 @@ public sealed class ResourceTests
     [InlineData(RenderedOverlays.Gpu)]
     public void Every_empty_dir_has_a_size_limit_that_the_pods_limits_cover(string overlay)
     {
-        foreach (var (owner, template) in Manifests.Workloads(RenderedOverlays.Objects(overlay)))
+        foreach (var (owner, template) in Manifests.Pods(RenderedOverlays.Objects(overlay)))
         {
             var pod = template.Spec;
             var emptyDirs = (pod.Volumes ?? []).Where(v => v.EmptyDir is not null).ToList();
@@ -48,11 +50,10 @@ public sealed class ResourceTests
         }
     }
 
-    [KubectlTheory]
-    [InlineData(RenderedOverlays.LocalCpu)]
-    [InlineData(RenderedOverlays.Gpu)]
-    public void Trainers_keep_shards_phase_files_and_temp_on_their_own_bounded_volumes(string overlay)
+    [KubectlFact]
+    public void Long_lived_trainers_keep_shards_phase_files_and_temp_on_their_own_bounded_volumes()
     {
+        const string overlay = RenderedOverlays.LocalCpu;
         var trainer = Manifests.Deployment(RenderedOverlays.Objects(overlay), "trainer");
         var container = Manifests.Container(trainer);
         string Volume(string path) => container.VolumeMounts.Single(m => m.MountPath == path).Name;

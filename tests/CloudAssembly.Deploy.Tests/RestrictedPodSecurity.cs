@@ -4,8 +4,9 @@ namespace CloudAssembly.Deploy.Tests;
 
 /// <summary>
 /// The restricted Pod Security Standard (baseline included), as the API server's admission checks it, applied to a pod
-/// template; plus this project's two extras: a read-only root filesystem and no service account token. Kyverno, OPA and
-/// the like are not installable from the registries this project may use, so the rules are spelled out here.
+/// template; plus this project's two extras: a read-only root filesystem, and no service account token unless
+/// <c>callsTheApi</c> (its account is granted a Role: the Assembler that launches Jobs). Kyverno, OPA and the like are
+/// not installable from the registries this project may use, so the rules are spelled out here.
 /// </summary>
 public static class RestrictedPodSecurity
 {
@@ -14,13 +15,15 @@ public static class RestrictedPodSecurity
 
     private static readonly HashSet<string> AllowedSeLinuxTypes = ["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"];
 
-    public static IEnumerable<string> Violations(V1PodSpec pod)
+    public static IEnumerable<string> Violations(V1PodSpec pod, bool callsTheApi = false)
     {
         var security = pod.SecurityContext ?? new V1PodSecurityContext();
         if (pod.HostNetwork == true || pod.HostPID == true || pod.HostIPC == true)
             yield return "shares a host namespace (hostNetwork, hostPID or hostIPC)";
-        if (pod.AutomountServiceAccountToken != false)
+        if (!callsTheApi && pod.AutomountServiceAccountToken != false)
             yield return "mounts a service account token (automountServiceAccountToken is not false)";
+        if (callsTheApi && pod.AutomountServiceAccountToken != true)
+            yield return "calls the API without a service account token (automountServiceAccountToken is not true)";
         foreach (var volume in pod.Volumes ?? [])
             if (VolumeType(volume) is { } type && !AllowedVolumeTypes.Contains(type))
                 yield return $"volume {volume.Name} is of type {type}";

@@ -16,7 +16,7 @@ public sealed partial class SecretTests
     {
         var objects = RenderedOverlays.Objects(RenderedOverlays.Gpu);
         var values = objects.OfType<V1ConfigMap>().SelectMany(c => c.Data.Values)
-            .Concat(Manifests.Workloads(objects).SelectMany(w => Manifests.AllContainers(w.Template.Spec)).SelectMany(c => c.Env ?? []).Select(e => e.Value).OfType<string>());
+            .Concat(Manifests.Pods(objects).SelectMany(p => Manifests.AllContainers(p.Template.Spec)).SelectMany(c => c.Env ?? []).Select(e => e.Value).OfType<string>());
 
         Assert.Empty(objects.OfType<V1Secret>());
         Assert.All(values, v => Assert.False(Credential().IsMatch(v), $"'{v}' carries a credential."));
