@@ -83,6 +83,23 @@ public sealed class AttemptJobTests : IDisposable
     }
 
     [Fact]
+    public void The_pod_template_the_overlays_ship_loads_strictly_and_becomes_a_job_of_one_shot_trainers()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "CloudAssembly.sln")))
+            root = root.Parent!;
+        var template = AttemptJobTemplate.Load(Path.Combine(root.FullName, "k8s", "base", "trainer-job", "pod-template.yaml"));
+
+        var job = AttemptJob.Build(Ranks(), template, Options);
+
+        var pod = job.Spec.Template.Spec;
+        Assert.Equal(AttemptArguments.Verb, pod.Containers.Single(c => c.Name == AttemptJob.ContainerName).Args[0]);
+        Assert.Equal(1, AttemptJobTemplate.GpusPerPod(template));
+        Assert.Contains(pod.Volumes, v => v.Ephemeral is not null);
+        Assert.All(pod.Containers, c => Assert.Null(c.Lifecycle?.PreStop));
+    }
+
+    [Fact]
     public void Without_a_queue_the_job_starts_at_once()
     {
         var job = AttemptJob.Build(Ranks(), LoadTemplate(), Options with { Queue = "" });
@@ -155,7 +172,7 @@ public sealed class AttemptJobTests : IDisposable
         var job = AttemptJob.Build(Ranks(), LoadTemplate(), Options);
         job.Metadata.Uid = "3f6c-uid";
         var workloads = JsonSerializer.Deserialize<JsonElement>("""
-            {"apiVersion":"kueue.x-k8s.io/v1beta1","kind":"WorkloadList","items":[
+            {"apiVersion":"kueue.x-k8s.io/v1beta2","kind":"WorkloadList","items":[
               {"metadata":{"name":"job-ca-r-1-ft-2-g1-5d1c2","ownerReferences":[{"apiVersion":"batch/v1","kind":"Job","name":"ca-r-1-ft-2-g1","uid":"3f6c-uid","controller":true}]},
                "status":{"conditions":[{"type":"QuotaReserved","status":"False","reason":"Pending",
                  "message":"couldn't assign flavors to pod set main: insufficient quota for nvidia.com/gpu in flavor gpu, request > maximum capacity (16 > 8)"}]}},

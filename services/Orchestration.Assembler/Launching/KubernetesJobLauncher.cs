@@ -76,7 +76,7 @@ public sealed class KubernetesJobLauncher(IKubernetes api, V1PodTemplateSpec tem
     {
         try
         {
-            var list = await api.CustomObjects.ListNamespacedCustomObjectAsync("kueue.x-k8s.io", "v1beta1", options.Namespace, "workloads",
+            var list = await api.CustomObjects.ListNamespacedCustomObjectAsync("kueue.x-k8s.io", "v1beta2", options.Namespace, "workloads",
                 cancellationToken: ct);
             return JobPlacement.Admissions(list is JsonElement element ? element : JsonSerializer.SerializeToElement(list));
         }
