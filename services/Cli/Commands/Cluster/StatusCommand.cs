@@ -45,6 +45,7 @@ public static class StatusCommand
     private static string Note(PhaseState phase) => phase switch
     {
         { Status: PhaseStatus.Failed, Error: { } error } => error,
+        { IsActive: true, Waiting: { } waiting } => waiting,
         { Status: not PhaseStatus.Completed, Error: { } error } => $"previous attempt: {error}",
         _ => "",
     };
