@@ -101,9 +101,14 @@ public sealed class JobClusterDouble : IAsyncDisposable
         return Status(HttpStatusCode.NotFound, $"the server could not find the requested resource ({request.Url.AbsolutePath})");
     }
 
+    /// <summary>When set, every Job creation is refused with this as the API server's 403 message (RBAC not granted).</summary>
+    public string? Forbidden { get; set; }
+
     private (HttpStatusCode, string) Create(V1Job job)
     {
         var name = job.Metadata.Name;
+        if (Forbidden is not null)
+            return Status(HttpStatusCode.Forbidden, Forbidden);
         if (jobs.ContainsKey(name))
             return Status(HttpStatusCode.Conflict, $"jobs.batch \"{name}\" already exists");
         job.Metadata.Uid = Guid.NewGuid().ToString();

@@ -121,6 +121,7 @@ public sealed class KubernetesJobTests(ITestOutputHelper output) : IDisposable
         var attemptOne = jobs.Created.Single(j => j.Name.EndsWith("-pt-1-g1", StringComparison.Ordinal));
         Assert.True(await attemptOne.Pods[0].WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(jobs.Created, j => j.Name.EndsWith("-pt-2-g1", StringComparison.Ordinal) && j.Pods.Count == 2);
+        Assert.Contains(attemptOne.Name, jobs.Deleted);
         var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, PhaseKey.Pretrain), default))!.Value.Pointer;
         await using var log = await cluster.Store.GetAsync(pointer.Log!);
         var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => EpochLog.FromJson(l)!).ToList();
@@ -128,6 +129,26 @@ public sealed class KubernetesJobTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(cluster.Processes, p => p.Name.Contains("-pt-2-g1-", StringComparison.Ordinal) && p.Log.Contains("continuing at epoch 1", StringComparison.Ordinal));
         output.WriteLine($"SCENARIO pod SIGKILLed mid-epoch on a 2-pod PT Job | attempt 1 failed by its Job ({lostAfter.TotalSeconds:F0} s after the kill), a new Job " +
             "resumed at epoch 1 | the steps of epoch 1 before the kill | attempts 2");
+    }
+
+    [Fact]
+    public async Task A_job_the_api_server_refuses_fails_the_run_with_the_api_servers_message_on_one_line()
+    {
+        var (jobs, cluster) = await StartAsync();
+        await using var _ = jobs;
+        await using var __ = cluster;
+        jobs.Forbidden = "jobs.batch is forbidden: User \"system:serviceaccount:cloudassembly:assembler\" cannot create resource \"jobs\" " +
+            "in API group \"batch\" in the namespace \"cloudassembly\"";
+        var harness = new RunHarness(cluster.Bus, cluster.Runs, $"jobf-{Guid.NewGuid():N}"[..16]);
+
+        var outcome = await harness.RunAsync(TinyRun.Fast(), timeout: TimeSpan.FromMinutes(3));
+
+        var failed = Assert.IsType<RunFailed>(outcome);
+        output.WriteLine(failed.Reason);
+        Assert.StartsWith($"PT failed after 1 attempt(s): Kubernetes refused Job ca-{harness.RunId}-pt-1-g1 for PT attempt 1 (403): {jobs.Forbidden}",
+            failed.Reason);
+        Assert.DoesNotContain('\n', failed.Reason);
+        Assert.Empty(jobs.Created);
     }
 
     public void Dispose() => File.Delete(template);
