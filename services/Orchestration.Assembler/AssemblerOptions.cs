@@ -28,6 +28,18 @@ public sealed record AssemblerOptions
     /// </summary>
     public IReadOnlyList<string> AllowedDataHosts { get; init; } = [];
 
+    /// <summary>
+    /// Broker users that may cancel or replace any run, besides its owner (the user that submitted it, as RabbitMQ
+    /// validated it).
+    /// </summary>
+    public IReadOnlyList<string> Operators { get; init; } = [];
+
+    /// <summary>
+    /// Broker users whose dataset and phase events are accepted (DataPrep's, the trainers', the Assembler's own); empty:
+    /// any sender, as on one shared broker user (the AppHost, the embedded run).
+    /// </summary>
+    public IReadOnlyList<string> ServiceUsers { get; init; } = [];
+
     /// <summary>How phase attempts are started: commands on the trainer queue, or one Kubernetes Job each (<see cref="Jobs"/>).</summary>
     public AttemptLauncherKind Launcher { get; init; } = AttemptLauncherKind.Queue;
 

@@ -21,7 +21,8 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
 
     public IAttemptLauncher Launcher => launcher;
 
-    public async Task SubmitAsync(SubmitRun submit, string? traceParent, IPublishEndpoint publish, CancellationToken ct)
+    /// <summary>Creates the run, owned by <paramref name="owner"/> (the broker user that sent it), or answers why not.</summary>
+    public async Task SubmitAsync(SubmitRun submit, string? owner, string? traceParent, IPublishEndpoint publish, CancellationToken ct)
     {
         try
         {
@@ -32,7 +33,13 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             await RejectAsync(submit.RunId, e.Message, record: RunId.IsValid(submit.RunId), publish, ct);
             return;
         }
-        var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, time.GetUtcNow(), traceParent), ct);
+        var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, time.GetUtcNow(), traceParent, owner), ct);
+        if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var owned } && !MayChange(owned, owner))
+        {
+            await RejectAsync(submit.RunId, $"Run '{submit.RunId}' belongs to broker user '{owned.Owner}'; nothing was submitted: choose another run id.",
+                record: false, publish, ct);
+            return;
+        }
         if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var existing } && SpecDifferences.Between(existing.Spec, submit.Spec).Count > 0)
         {
             await RejectAsync(submit.RunId, $"Run '{submit.RunId}' already exists ({existing.Status}) with a different spec; nothing was submitted: " +
@@ -42,6 +49,13 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
         log.LogInformation(created ? "Run {RunId} submitted" : "Run {RunId} was already submitted", submit.RunId);
         await ApplyAsync(submit.RunId, run => run.DatasetRequested ? null : run, publish, ct);
     }
+
+    /// <summary>
+    /// Whether broker user <paramref name="sender"/> may cancel or replace <paramref name="run"/>: its owner, an operator,
+    /// or anyone when the run has no proven owner (submitted on a bus that does not stamp users, as the embedded run's).
+    /// </summary>
+    public bool MayChange(RunDocument run, string? sender) =>
+        run.Owner is null || sender == run.Owner || (sender is not null && options.Operators.Contains(sender));
 
     /// <summary>
     /// Answers a refused submission with <see cref="RunRejected"/> and, for a run that does not exist, records why in its

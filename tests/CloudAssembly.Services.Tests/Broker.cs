@@ -25,11 +25,12 @@ public sealed class Broker : IAsyncDisposable
     /// A user of this virtual host alone with the permissions (regular expressions) <paramref name="role"/> has in
     /// k8s/base/rabbitmq/definitions.json, so the tests exercise the cluster's least-privilege users; its amqp:// URI.
     /// </summary>
-    public async Task<string> AddUserAsync(string role)
+    /// <summary>A user with <paramref name="role"/>'s permissions from definitions.json, called <paramref name="suffix"/> (default: the role) in this virtual host.</summary>
+    public async Task<string> AddUserAsync(string role, string? suffix = null)
     {
         using var definitions = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "k8s", "base", "rabbitmq", "definitions.json")));
         var rights = definitions.RootElement.GetProperty("permissions").EnumerateArray().Single(p => p.GetProperty("user").GetString() == role);
-        var name = $"{VirtualHost}-{role}";
+        var name = $"{VirtualHost}-{suffix ?? role}";
         var password = Guid.NewGuid().ToString("N");
         (await Management.PutAsJsonAsync($"users/{name}", new { password, tags = "" })).EnsureSuccessStatusCode();
         users.Add(name);

@@ -1,3 +1,4 @@
+using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Storage;
 using MassTransit;
@@ -94,7 +95,17 @@ public sealed class ServiceCluster : IAsyncDisposable
     /// <summary>What a service process called <paramref name="name"/> is configured with, as a pod of the cluster would be.</summary>
     public Dictionary<string, string> ServiceEnvironment(string service, string name) => Environment(name, BrokerUri(service));
 
-    private Dictionary<string, string> Environment(string name, string brokerUri) => new(settings)
+    private Dictionary<string, string> Environment(string name, string brokerUri)
+    {
+        var environment = BaseEnvironment(name, brokerUri);
+        // On their own broker users, as on Kubernetes, only the services' users may send service events.
+        var services = new[] { "Assembler", "DataPrep", "Trainer" }.Where(brokerUris.ContainsKey).Select(s => BrokerUser.FromUri(brokerUris[s])!).ToList();
+        for (var i = 0; i < services.Count; i++)
+            environment[$"Assembler__ServiceUsers__{i}"] = services[i];
+        return environment;
+    }
+
+    private Dictionary<string, string> BaseEnvironment(string name, string brokerUri) => new(settings)
     {
         ["ConnectionStrings__rabbit"] = brokerUri,
         ["ConnectionStrings__blobs"] = Blobs.Connection,
@@ -119,9 +130,30 @@ public sealed class ServiceCluster : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(Blobs.Open());
         builder.Services.AddSingleton<RunStore>();
-        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(new Uri(BrokerUri("client")))));
+        builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => Connect(cfg, BrokerUri("client"))));
         client = builder.Build();
         await client.StartAsync();
+    }
+
+    /// <summary>Another broker client, on a new user called <paramref name="name"/> with <paramref name="role"/>'s permissions.</summary>
+    public async Task<IBusControl> ConnectAsNewUserAsync(string role, string name) => await StartBusAsync(await Broker.AddUserAsync(role, name));
+
+    /// <summary>Another broker client on <paramref name="service"/>'s own user (the cluster must run on own broker users).</summary>
+    public Task<IBusControl> ConnectAsAsync(string service) => StartBusAsync(brokerUris[service]);
+
+    /// <summary>A bus on <paramref name="uri"/> that stamps its messages with its user, as the CLI's and the services' do.</summary>
+    private static async Task<IBusControl> StartBusAsync(string uri)
+    {
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(cfg => Connect(cfg, uri));
+        await bus.StartAsync();
+        return bus;
+    }
+
+    private static void Connect(IRabbitMqBusFactoryConfigurator cfg, string uri)
+    {
+        cfg.Host(new Uri(uri));
+        if (BrokerUser.FromUri(uri) is { } user)
+            BrokerUser.Stamp(cfg, user);
     }
 
     public async ValueTask DisposeAsync()

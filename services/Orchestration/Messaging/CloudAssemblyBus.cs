@@ -35,6 +35,9 @@ public static class CloudAssemblyBus
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(new Uri(rabbitUri));
+                    // What the Assembler judges authority by (a run's owner, who may send trainers' events).
+                    if (BrokerUser.FromUri(rabbitUri) is { } user)
+                        BrokerUser.Stamp(cfg, user);
                     hosted.ConfigureEndpoints(context, cfg);
                 });
         });

@@ -34,6 +34,9 @@ public sealed record RunDocument
     public int Faults { get; init; }
     public string? LastFault { get; init; }
 
+    /// <summary>The broker user that submitted the run (null when its message carried none): only it, or an operator, may cancel or replace it.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>The W3C trace context of the submit span, so later work (a re-dispatch) joins the run's trace.</summary>
     public string? TraceParent { get; init; }
 

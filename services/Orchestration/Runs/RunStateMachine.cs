@@ -17,8 +17,8 @@ public static class RunStateMachine
     public const int MaxPreemptions = 20;
 
     /// <summary>A new run's document; the spec was checked at the door (RunSpecRules) before.</summary>
-    public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent) =>
-        new() { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent };
+    public static RunDocument Create(SubmitRun submit, DateTimeOffset now, string? traceParent, string? owner = null) =>
+        new() { RunId = submit.RunId, Spec = submit.Spec, CreatedAt = now, UpdatedAt = now, TraceParent = traceParent, Owner = owner };
 
     /// <summary>The jobs this run is made of, in the order they become ready.</summary>
     public static IReadOnlyList<PhaseKey> Jobs(RunSpec spec)
