@@ -27,5 +27,8 @@ public sealed record PhaseState
     public PhaseMetrics? Metrics { get; init; }
     public string? Error { get; init; }
 
+    /// <summary>Attempts that ended without finishing the phase, oldest first; their cost joins the phase's when it completes.</summary>
+    public IReadOnlyList<LostAttempt> Lost { get; init; } = [];
+
     public bool IsActive => Status is PhaseStatus.Dispatched or PhaseStatus.Running;
 }
