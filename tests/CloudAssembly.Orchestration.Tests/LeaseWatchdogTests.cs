@@ -23,7 +23,7 @@ public sealed class LeaseWatchdogTests : IAsyncLifetime
         runs = new RunStore(store);
         var pointers = new PointerStore(store);
         var options = Options with { WorkFolder = Path.Combine(folder, "work") };
-        var coordinator = new RunCoordinator(runs, new ModelAssemblyService(store, pointers, options), new RunReportPublisher(store, pointers), options,
+        var coordinator = new RunCoordinator(runs, new ModelAssemblyService(store, pointers, options), new RunReportPublisher(store, pointers, options), options,
             DataSources.From(options, folder), clock, NullLogger<RunCoordinator>.Instance);
         var leases = new LeaseStore(store);
         watchdog = new LeaseWatchdog(coordinator, leases, pointers, bus, options, clock, NullLogger<LeaseWatchdog>.Instance);
