@@ -10,18 +10,26 @@ public static class EpochPlot
 {
     private const int MaxTicks = 12;
 
-    public static Plot Lines(IEnumerable<Series> series, string yLabel, string xLabel = "epoch")
+    /// <summary>
+    /// The lines over epochs; with <paramref name="fromZero"/> (an lr, a throughput) the y axis starts at 0, so a constant
+    /// value shows as a level line at its height rather than at the middle of an arbitrary range.
+    /// </summary>
+    public static Plot Lines(IEnumerable<Series> series, string yLabel, string xLabel = "epoch", bool fromZero = false)
     {
         var plot = new Plot();
         var last = 1.0;
+        var highest = 0.0;
         foreach (var s in series.Where(s => s.Xs.Length > 0))
         {
             var line = plot.Add.Scatter(s.Xs, s.Ys);
             line.LegendText = s.Label;
             line.MarkerSize = s.Xs.Length > 20 ? 0 : 5;
             last = Math.Max(last, s.Xs.Max());
+            highest = Math.Max(highest, s.Ys.Max());
         }
         WholeEpochTicks(plot, last);
+        if (fromZero && highest > 0)
+            plot.Axes.SetLimitsY(0, highest * 1.1);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Edge.Right);

@@ -14,9 +14,10 @@ public static class LearningCurveFigures
         yield return ReportFigure.Render("eval-top1", "Eval top-1 at the end of each epoch, per phase (each phase evaluates its own network).",
             EpochPlot.Lines(trained.Select(p => EpochSeries(p, c => c.TestAcc1)), "eval top-1 (%)"));
         yield return ReportFigure.Render("lr", "Learning rate per phase, as its schedule set it step by step.",
-            EpochPlot.Lines(trained.Select(p => StepSeries(p, s => s.TrainLr, c => c.TrainLr)), "lr"));
+            EpochPlot.Lines(trained.Select(p => StepSeries(p, s => s.TrainLr, c => c.TrainLr)), "lr", fromZero: true));
         yield return ReportFigure.Render("throughput", "Training throughput per phase (images per second, all ranks), sampled every few steps.",
-            EpochPlot.Lines(trained.Where(p => p.Steps.Count > 0).Select(p => StepSeries(p, s => s.TrainImagesPerSecond, _ => 0)), "images / s"));
+            EpochPlot.Lines(trained.Where(p => p.Steps.Count > 0).Select(p => StepSeries(p, s => s.TrainImagesPerSecond, _ => 0)), "images / s",
+                fromZero: true));
     }
 
     /// <summary>The phase's step samples at their place in the epoch; per epoch (at its end) when the phase has none.</summary>
