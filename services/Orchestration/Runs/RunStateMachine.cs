@@ -33,14 +33,7 @@ public static class RunStateMachine
     }
 
     /// <summary>The pods (rank slots) one attempt of the job runs on; the final evaluation is one rank.</summary>
-    public static int Nodes(RunSpec spec, PhaseKey key) => key.Kind switch
-    {
-        PhaseKind.PT => spec.Pretrain.Nodes,
-        PhaseKind.MT => spec.Modules.Nodes,
-        PhaseKind.FT => spec.Finetune.Nodes,
-        PhaseKind.E2E => spec.Baseline?.Nodes ?? 1,
-        _ => 1,
-    };
+    public static int Nodes(RunSpec spec, PhaseKey key) => Recipe(spec, key)?.Nodes ?? 1;
 
     public static RunDocument? OnDatasetReady(RunDocument run, DatasetReady ready) =>
         run.IsFinished || run.Dataset is not null ? null : run with { Dataset = ready.Dataset };
