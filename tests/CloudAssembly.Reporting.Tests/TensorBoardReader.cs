@@ -51,7 +51,3 @@ public static class TensorBoardReader
         return stdout;
     }
 }
-
-public sealed record EventFileContent(string Path, string FileVersion, IReadOnlyList<ScalarEvent> Scalars);
-
-public sealed record ScalarEvent(string Tag, long Step, double Value, double WallTime);
