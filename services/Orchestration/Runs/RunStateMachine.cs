@@ -110,7 +110,8 @@ public static class RunStateMachine
         var ended = started is { } s && wallSeconds > 0 ? s.AddSeconds(wallSeconds) : (DateTimeOffset?)null;
         return phase with
         {
-            Lost = [.. phase.Lost, new LostAttempt(phase.Attempt, end, started is null ? null : phase.Trainer, started, ended, wallSeconds, deviceSeconds, reason)],
+            Lost = [.. phase.Lost,
+                new LostAttempt(phase.Attempt, end, started is null ? null : phase.Trainer, started, ended, wallSeconds, deviceSeconds, reason)],
         };
     }
 

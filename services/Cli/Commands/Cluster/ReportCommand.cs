@@ -17,7 +17,10 @@ public static class ReportCommand
         var runId = new Option<string?>("--run-id") { Description = "The run whose page to render." };
         var compare = new Option<string[]>("--compare") { Description = "Runs to overlay on one page (two or more).", AllowMultipleArgumentsPerToken = true };
         var to = new Option<string?>("--to") { Description = "Folder for report.html and its figures (default: report-{run}, or compare-{first run})." };
-        var command = new Command("report", "Render a completed run's report, or compare runs on one page.") { runId, compare, to, StoreOptions.Store, StoreOptions.Container };
+        var command = new Command("report", "Render a completed run's report, or compare runs on one page.")
+        {
+            runId, compare, to, StoreOptions.Store, StoreOptions.Container,
+        };
         command.SetAction(parse => CommandErrors.Run(ct => Task.Run(async () =>
         {
             var ids = parse.GetValue(compare) is { Length: > 0 } several ? several
@@ -46,8 +49,10 @@ public static class ReportCommand
     private static async Task<RunDocument> CompletedAsync(ClusterClient client, string id, CancellationToken ct) =>
         await client.Runs.TryGetAsync(id, ct) switch
         {
-            null => throw new ArgumentException($"Run '{id}' does not exist in this store ({client.Blobs.Location}); check the run id with `cloudassembly list`."),
+            null => throw new ArgumentException(
+                $"Run '{id}' does not exist in this store ({client.Blobs.Location}); check the run id with `cloudassembly list`."),
             { Run: { Status: RunStatus.Completed, Metrics: not null } run } => run,
-            { Run: var run } => throw new ArgumentException($"Run '{id}' is {run.Status}, not completed; a report needs a completed run (see `cloudassembly status --run-id {id}`)."),
+            { Run: var run } => throw new ArgumentException(
+                $"Run '{id}' is {run.Status}, not completed; a report needs a completed run (see `cloudassembly status --run-id {id}`)."),
         };
 }
