@@ -15,7 +15,8 @@ var blobs = builder.AddBlobStorage("blobs", infrastructure, containers);
 
 builder.AddCloudAssemblyService<Projects.CloudAssembly_DataPrep>("data-prep", rabbitmq, blobs);
 var assembler = builder.AddCloudAssemblyService<Projects.CloudAssembly_Assembler>("assembler", rabbitmq, blobs)
-    .WithConfigurationSection(builder.Configuration, "Assembler");
+    .WithConfigurationSection(builder.Configuration, "Assembler")
+    .WithDashboardTraceLinks(builder);
 builder.AddCloudAssemblyService<Projects.CloudAssembly_Trainer>("trainer", rabbitmq, blobs)
     .WithConfigurationSection(builder.Configuration, "Trainer")
     .WithTrainerReplicas(builder.Configuration.GetValue("Trainers", 2), infrastructure);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs and starts what the tests need (Fashion-MNIST, MPICH, RabbitMQ, Azurite, the manifest
-# validator, Chromium), builds the solution (Release), runs every test project one after the other and ends with a
+# validator, Chromium, protoc), builds the solution (Release), runs every test project one after the other and ends with a
 # plain "N passed, N failed" line.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,6 +10,7 @@ bash eng/install-mpi.sh || exit 1
 bash eng/services-up.sh || exit 1
 bash eng/k8s-tools.sh || exit 1
 bash eng/install-chromium.sh || exit 1
+bash eng/install-protobuf.sh || exit 1
 RESULTS=$ROOT/artifacts/test-results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 if ! dotnet build CloudAssembly.sln -c Release -nologo -v:q -clp:ErrorsOnly; then

@@ -21,5 +21,6 @@ public static class CliCommands
         ListCommand.Create(),
         CancelCommand.Create(),
         DownloadCommand.Create(),
+        ReportCommand.Create(),
     };
 }

@@ -16,10 +16,16 @@ public sealed record PhaseCompleted(string RunId, PhaseKey Phase, string Attempt
 /// <summary>
 /// The attempt stopped because its trainer was told to (SIGTERM: a node drain, a rollout, a spot preemption), after
 /// saving what it could. It is dispatched again and does not count against the phase's attempts.
+/// <paramref name="WallSeconds"/> and <paramref name="DeviceSeconds"/> are what the attempt spent (0 from senders before they existed).
 /// </summary>
-public sealed record PhasePreempted(string RunId, PhaseKey Phase, string AttemptId, string Reason);
+public sealed record PhasePreempted(string RunId, PhaseKey Phase, string AttemptId, string Reason, double WallSeconds = 0, double DeviceSeconds = 0);
 
-public sealed record PhaseFailed(string RunId, PhaseKey Phase, string AttemptId, string Reason, bool Retryable);
+/// <summary>
+/// The attempt failed; <paramref name="Retryable"/> says whether another attempt may cure it. <paramref name="WallSeconds"/>
+/// and <paramref name="DeviceSeconds"/> are what the attempt spent (0 from senders before they existed).
+/// </summary>
+public sealed record PhaseFailed(string RunId, PhaseKey Phase, string AttemptId, string Reason, bool Retryable, double WallSeconds = 0,
+    double DeviceSeconds = 0);
 
 /// <summary>A submitted run was refused at the door (a bad spec); nothing was stored or started. <paramref name="Reason"/> is one sentence.</summary>
 public sealed record RunRejected(string RunId, string Reason);

@@ -45,6 +45,12 @@ public sealed record AssemblerOptions
 
     public JobOptions Jobs { get; init; } = new();
 
+    /// <summary>
+    /// Where a run's trace can be viewed, with <c>{traceId}</c> for the run's trace id (the Aspire dashboard:
+    /// <c>http://host:port/traces/detail/{traceId}</c>); the report links to it. None by default.
+    /// </summary>
+    public string? TraceUrl { get; init; }
+
     /// <summary>Fault injection for tests only: where the Assembler kills itself on purpose.</summary>
     public AssemblerFaults Faults { get; init; } = new();
 }

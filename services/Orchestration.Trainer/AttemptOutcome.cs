@@ -13,10 +13,13 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// How an attempt that did not complete ends, as its trainer reports it: <b>preempted</b> (SIGTERM; it goes again and
 /// is not counted), <b>stopped</b> (the run was cancelled, or a newer attempt fenced it or took its lease: whoever
 /// replaced it reports, so nothing is sent) or <b>failed</b> (<see cref="PhaseFailed"/>, which the run's retry policy,
-/// <c>RunStateMachine.RetryOrFail</c>, judges by <see cref="IsRetryable"/>).
+/// <c>RunStateMachine.RetryOrFail</c>, judges by <see cref="IsRetryable"/>). A preempted or failed attempt reports the time
+/// it spent, from when this outcome was made, so the run counts it as lost.
 /// </summary>
 public sealed class AttemptOutcome(TrainPhase command, string trainer, EventPump events, Activity? span, ILogger log)
 {
+    private readonly Stopwatch spent = Stopwatch.StartNew();
+
     /// <summary>
     /// Whether another attempt may cure the failure. A bad spec or argument, a checkpoint of another model, a loss that
     /// went non-finite, a missing file or a corrupt image fail every attempt the same way; anything else (a lost
@@ -30,8 +33,9 @@ public sealed class AttemptOutcome(TrainPhase command, string trainer, EventPump
         var reason = PreemptionReason(sync, graceful);
         log.LogWarning("Run {RunId} {Phase}: preempted; {Reason}", command.RunId, command.Phase, reason);
         span?.SetTag(CloudAssemblyTelemetry.Reason, $"preempted: {reason}");
+        CountLost();
         using var within = new CancellationTokenSource(grace);
-        await events.SendAsync(new PhasePreempted(command.RunId, command.Phase, command.AttemptId, reason), within.Token);
+        await events.SendAsync(new PhasePreempted(command.RunId, command.Phase, command.AttemptId, reason, Seconds, Seconds), within.Token);
     }
 
     public void Stopped(string reason)
@@ -47,9 +51,16 @@ public sealed class AttemptOutcome(TrainPhase command, string trainer, EventPump
         log.LogError(e, "Run {RunId} {Phase} attempt {Attempt} failed", command.RunId, command.Phase, command.Attempt);
         span?.SetStatus(ActivityStatusCode.Error, e.Message);
         span?.SetTag(CloudAssemblyTelemetry.Reason, e.Message);
-        await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, who + AttemptFailureReason.For(e, trainer), IsRetryable(e)),
+        CountLost();
+        await events.SendAsync(new PhaseFailed(command.RunId, command.Phase, command.AttemptId, who + AttemptFailureReason.For(e, trainer), IsRetryable(e),
+            Seconds, Seconds),
             CancellationToken.None);
     }
+
+    /// <summary>The attempt's wall time so far, which is also its device time: one trainer slot holds one device set.</summary>
+    private double Seconds => spent.Elapsed.TotalSeconds;
+
+    private void CountLost() => CloudAssemblyTelemetry.DeviceSeconds.Add(Seconds, CloudAssemblyTelemetry.OfRun(command.RunId));
 
     /// <summary>What a preemption costs the phase, as <see cref="PhasePreempted"/> tells it.</summary>
     private string PreemptionReason(PhaseFolderSync? sync, bool graceful) =>

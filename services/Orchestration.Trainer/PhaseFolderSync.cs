@@ -8,8 +8,8 @@ namespace CloudAssembly.Orchestration.Trainer;
 
 /// <summary>
 /// Mirrors a phase's <c>output_dir</c> between the trainer's disk and blob storage, through the phase's pointer: before
-/// training, the checkpoints and log the pointer names come down (so the phase resumes from the newest one that reads
-/// back whole); after each epoch the checkpoint and log go up under this attempt's own names and the pointer is moved
+/// training, the checkpoints and logs (<c>log.txt</c>, <c>steps.txt</c>) the pointer names come down (so the phase resumes from the newest one that reads
+/// back whole); after each epoch the checkpoint and logs go up under this attempt's own names and the pointer is moved
 /// to them; a checkpoint taken inside an epoch on preemption goes up the same way (the next attempt resumes at the
 /// next step), and is dropped once an epoch checkpoint passes it; at the end the finished checkpoint goes up and the
 /// pointer records it. Every upload first renews the lease, and every pointer change checks the fencing token, so a
@@ -44,6 +44,8 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
             return;
         if (pointer.Log is { } log)
             await DownloadAsync(log, Path.Combine(folder, "log.txt"), ct);
+        if (pointer.Steps is { } steps)
+            await DownloadAsync(steps, Path.Combine(folder, StepLog.FileName), ct);
         if (pointer.Finished is { } finished)
         {
             await DownloadAsync(finished, Path.Combine(folder, CheckpointDirectory.FinishedName), ct);
@@ -71,12 +73,12 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     {
         var blob = BlobLayout.StepCheckpoint(RunId, Phase, command.Attempt, epoch, step);
         await UploadAsync(blob, checkpoint, ct);
-        var log = await UploadLogAsync(ct);
+        var (log, steps) = await UploadLogsAsync(ct);
         StepCheckpoint? replaced = null;
         await lease.OutlastOutageAsync(token => pointers.PublishAsync(PointerBlob, command.Attempt, p =>
         {
             replaced = p.Within is { } earlier && earlier.Blob != blob ? earlier : null;
-            return p with { Within = new StepCheckpoint(epoch, step, blob), Log = log ?? p.Log };
+            return p with { Within = new StepCheckpoint(epoch, step, blob), Log = log ?? p.Log, Steps = steps ?? p.Steps };
         }, lease.EnsureHeldAsync, token), $"publishing step {step} of epoch {epoch}", ct);
         UploadedWithin = new StepCheckpoint(epoch, step, blob);
         if (replaced is { Blob: var stale })
@@ -87,7 +89,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     {
         var blob = BlobLayout.Checkpoint(RunId, Phase, command.Attempt, epoch);
         await UploadAsync(blob, checkpoint, ct);
-        var log = await UploadLogAsync(ct);
+        var (log, steps) = await UploadLogsAsync(ct);
         List<string> dropped = [];
         await lease.OutlastOutageAsync(token => pointers.PublishAsync(PointerBlob, command.Attempt, p =>
         {
@@ -95,7 +97,7 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
             var kept = listed.Where(c => c.Epoch != epoch || c.Blob == blob).Take(Math.Max(keep, 1)).ToList();
             var passed = p.Within is { } within && within.Epoch <= epoch ? within : null;
             dropped = [.. listed.Except(kept).Select(c => c.Blob), .. passed is null ? [] : new[] { passed.Blob }];
-            return p with { Checkpoints = kept, Within = passed is null ? p.Within : null, Log = log ?? p.Log };
+            return p with { Checkpoints = kept, Within = passed is null ? p.Within : null, Log = log ?? p.Log, Steps = steps ?? p.Steps };
         }, lease.EnsureHeldAsync, token), $"publishing epoch {epoch}", ct);
         LastUploadedEpoch = epoch;
         foreach (var old in dropped)
@@ -118,19 +120,23 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
     /// <summary>Records the phase as finished in its pointer (the first attempt to do so wins); returns the finished checkpoint recorded.</summary>
     public async Task<string> PublishFinishedAsync(string finished, PhaseMetrics metrics, CancellationToken ct)
     {
-        var log = await UploadLogAsync(ct);
+        var (log, steps) = await UploadLogsAsync(ct);
         var pointer = await lease.OutlastOutageAsync(c => pointers.PublishAsync(PointerBlob, command.Attempt,
-            p => p.Finished is null ? p with { Finished = finished, Metrics = metrics, Log = log ?? p.Log } : p, lease.EnsureHeldAsync, c),
+            p => p.Finished is null ? p with { Finished = finished, Metrics = metrics, Log = log ?? p.Log, Steps = steps ?? p.Steps } : p, lease.EnsureHeldAsync, c),
             "publishing the finished checkpoint", ct);
         return pointer.Finished!;
     }
 
-    private async Task<string?> UploadLogAsync(CancellationToken ct)
+    /// <summary>Uploads <c>log.txt</c> and <c>steps.txt</c> under this attempt's names; null for one the phase has not written.</summary>
+    private async Task<(string? Log, string? Steps)> UploadLogsAsync(CancellationToken ct) =>
+        (await UploadIfWrittenAsync("log.txt", BlobLayout.Log(RunId, Phase, command.Attempt), ct),
+            await UploadIfWrittenAsync(StepLog.FileName, BlobLayout.StepLog(RunId, Phase, command.Attempt), ct));
+
+    private async Task<string?> UploadIfWrittenAsync(string file, string blob, CancellationToken ct)
     {
-        var local = Path.Combine(folder, "log.txt");
+        var local = Path.Combine(folder, file);
         if (!File.Exists(local))
             return null;
-        var blob = BlobLayout.Log(RunId, Phase, command.Attempt);
         await UploadAsync(blob, local, ct);
         return blob;
     }

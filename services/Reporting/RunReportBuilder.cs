@@ -2,12 +2,15 @@ using CloudAssembly.Contracts;
 
 namespace CloudAssembly.Reporting;
 
-/// <summary>Turns a finished run's phases into its report's numbers: curves, the cost ledger, accuracies and the baseline comparison.</summary>
+/// <summary>
+/// Turns a finished run's phases into its report's numbers: curves, attempts, the cost ledger (every attempt counted),
+/// accuracies and the baseline comparison.
+/// </summary>
 public static class RunReportBuilder
 {
-    public static RunReport Build(string runId, RunSpec spec, RunMetrics metrics, IReadOnlyList<PhaseRecord> phases)
+    public static RunReport Build(string runId, RunSpec spec, RunMetrics metrics, IReadOnlyList<PhaseRecord> phases, RunMetadata? run = null)
     {
-        var origin = phases.Select(p => p.StartedAt).Where(t => t is not null).Min();
+        var origin = phases.SelectMany(p => p.Lost.Select(a => a.StartedAt).Prepend(p.StartedAt)).Where(t => t is not null).Min();
         var summaries = phases.OrderBy(p => p.Phase).Select(p => Summarize(p, origin)).ToList();
         var byName = summaries.ToDictionary(s => s.Phase);
         var modules = summaries.Where(s => s.Phase.Kind == PhaseKind.MT).ToList();
@@ -17,13 +20,14 @@ public static class RunReportBuilder
         var assemblingCost = summaries.Where(s => s.Phase.Kind != PhaseKind.E2E).Sum(s => s.DeviceSeconds);
         var comparison = baseline is null ? null
             : new BaselineComparison(metrics.Acc1, assemblingCost, baseline.Acc1, baseline.DeviceSeconds);
-        return new RunReport(runId, spec, summaries, Ledger(summaries, metrics), accuracy, comparison);
+        return new RunReport(runId, spec, summaries, Ledger(summaries, metrics), accuracy, comparison) { Run = run, StartedAt = origin };
     }
 
     private static PhaseSummary Summarize(PhaseRecord p, DateTimeOffset? origin)
     {
         var m = p.Metrics;
-        // log.txt has each epoch's wall time; the phase's device-seconds are shared out in the same proportion.
+        // log.txt has each epoch's wall time; the phase's device-seconds are shared out in the same proportion (what
+        // lost attempts spent is spent before the epoch that follows them, so it is shared out too).
         var logged = p.Epochs.Sum(e => e.EpochSeconds);
         var spent = 0.0;
         var curve = new List<CurvePoint>();
@@ -32,9 +36,27 @@ public static class RunReportBuilder
             spent += logged > 0 ? m.DeviceSeconds * e.EpochSeconds / logged : m.DeviceSeconds / p.Epochs.Count;
             curve.Add(new CurvePoint(e.Epoch, e.TrainLoss, e.TestAcc1, e.TrainLr, spent));
         }
-        return new PhaseSummary(p.Phase, Offset(p.StartedAt, origin), Offset(p.CompletedAt, origin), m.WallSeconds, m.DeviceSeconds,
-            m.Epochs, m.Acc1, m.Acc5, m.Acc1BeforeTraining, curve);
+        var attempts = p.Lost.Select(a => new AttemptSummary(a.Attempt, Outcome(a.End), a.Trainer, Offset(a.StartedAt, origin), Offset(a.EndedAt, origin),
+                a.WallSeconds, a.DeviceSeconds, a.Reason))
+            .Append(new AttemptSummary(p.Attempt, AttemptSummary.Completed, p.Trainer, Offset(p.StartedAt, origin), Offset(p.CompletedAt, origin),
+                m.WallSeconds - m.LostWallSeconds, m.DeviceSeconds - m.LostDeviceSeconds, null))
+            .ToList();
+        var start = attempts.Select(a => a.StartSeconds).Where(s => s is not null).DefaultIfEmpty(null).Min();
+        return new PhaseSummary(p.Phase, start, Offset(p.CompletedAt, origin), m.WallSeconds, m.DeviceSeconds,
+            m.Epochs, m.Acc1, m.Acc5, m.Acc1BeforeTraining, curve)
+        {
+            LostDeviceSeconds = m.LostDeviceSeconds,
+            Steps = p.Steps,
+            Attempts = attempts,
+        };
     }
+
+    private static string Outcome(LostAttemptEnd end) => end switch
+    {
+        LostAttemptEnd.Failed => "failed",
+        LostAttemptEnd.Preempted => "preempted",
+        _ => "lease expired",
+    };
 
     private static double? Offset(DateTimeOffset? at, DateTimeOffset? origin) => at is { } a && origin is { } o ? (a - o).TotalSeconds : null;
 
@@ -47,6 +69,7 @@ public static class RunReportBuilder
         chain.AddRange(phases.Where(p => p.Phase.Kind is PhaseKind.FT or PhaseKind.Eval));
         if (phases.FirstOrDefault(p => p.Phase.Kind == PhaseKind.E2E) is { } baseline && baseline.WallSeconds > chain.Sum(p => p.WallSeconds))
             chain = [baseline];
-        return new CostLedger(metrics.DeviceSeconds, metrics.WallSeconds, [.. chain.Select(p => p.Phase)], chain.Sum(p => p.WallSeconds));
+        return new CostLedger(metrics.DeviceSeconds, metrics.WallSeconds, [.. chain.Select(p => p.Phase)], chain.Sum(p => p.WallSeconds),
+            phases.Sum(p => p.LostDeviceSeconds));
     }
 }

@@ -6,8 +6,9 @@ using CloudAssembly.Reporting.Figures;
 namespace CloudAssembly.Reporting;
 
 /// <summary>
-/// Renders a run's report as files: <c>report.html</c> (self-contained), <c>report.json</c> (the numbers), and each
-/// figure as <c>name.png</c> and <c>name.svg</c>. The caller decides where they go (blob storage, a folder).
+/// Renders a run's report as files: <c>report.html</c> (self-contained: a run page with the run's metadata, cost ledger,
+/// attempts, figures and spec), <c>report.json</c> (the numbers), and each figure as <c>name.png</c> and
+/// <c>name.svg</c>. The caller decides where they go (blob storage, a folder).
 /// </summary>
 public static class RunReportWriter
 {
@@ -24,10 +25,16 @@ public static class RunReportWriter
         figures.Add(AccuracyFigure.Render(report));
         if (CostAccuracyFigure.Render(report) is { } cost)
             figures.Add(cost);
+        return Files(Page(report, figures), figures, JsonSerializer.SerializeToUtf8Bytes(report, Json));
+    }
+
+    /// <summary>A report's files: the page, its numbers, and every figure as PNG and SVG (the run page, the experiment and the comparison alike).</summary>
+    public static IReadOnlyDictionary<string, byte[]> Files(ReportPage page, IReadOnlyList<ReportFigure> figures, byte[] json)
+    {
         var files = new Dictionary<string, byte[]>
         {
-            [HtmlFile] = Encoding.UTF8.GetBytes(Page(report, figures).ToString()),
-            [JsonFile] = JsonSerializer.SerializeToUtf8Bytes(report, Json),
+            [HtmlFile] = Encoding.UTF8.GetBytes(page.ToString()),
+            [JsonFile] = json,
         };
         foreach (var figure in figures)
         {
@@ -57,17 +64,67 @@ public static class RunReportWriter
         if (report.Baseline is { } b)
             page.Paragraph($"End-to-end baseline: top-1 {b.BaselineAcc1:F2}% for {b.BaselineDeviceSeconds:F0} device-seconds; " +
                 $"Model Assembling: {b.AssemblingAcc1:F2}% for {b.AssemblingDeviceSeconds:F0} device-seconds (cost ratio {b.CostRatio:F2}).");
-        page.Heading("Cost ledger").Table(["phase", "epochs", "start (s)", "end (s)", "wall (s)", "device-s", "top-1 (%)"],
-            report.Phases.Select(p => (IReadOnlyList<string>)[p.Phase.ToString(), Text(p.Epochs), Text(p.StartSeconds), Text(p.EndSeconds),
-                Text(p.WallSeconds), Text(p.DeviceSeconds), Text(p.Acc1)]));
-        page.Paragraph($"{report.Cost.DeviceSeconds:F0} device-seconds in all; {report.Cost.WallSeconds:F0} s wall; critical path " +
-            $"{string.Join(" → ", report.Cost.CriticalPath)}: {report.Cost.CriticalPathSeconds:F0} s.");
+        RunSection(page, report);
+        page.Heading("Cost ledger").Table(["phase", "attempts", "epochs", "start (s)", "end (s)", "wall (s)", "device-s", "lost device-s", "top-1 (%)"],
+            report.Phases.SelectMany(LedgerRows), row => row[0].StartsWith(LostPrefix, StringComparison.Ordinal));
+        page.Paragraph($"{report.Cost.DeviceSeconds:F0} device-seconds in all, every attempt counted" +
+            (report.Cost.LostDeviceSeconds > 0 ? $" ({report.Cost.LostDeviceSeconds:F0} of them lost to attempts that did not finish their phase)" : "") +
+            $"; {report.Cost.WallSeconds:F0} s wall; critical path {string.Join(" → ", report.Cost.CriticalPath)}: {report.Cost.CriticalPathSeconds:F0} s.");
+        var redispatched = report.Phases.SelectMany(p => p.Attempts.Where(t => t.IsLost).Select(t => (p.Phase, Attempt: t))).ToList();
+        page.Heading("Attempts and re-dispatches");
+        if (redispatched.Count == 0)
+            page.Paragraph("Every phase finished on its first attempt.");
+        else
+            page.Table(["phase", "attempt", "ended", "trainer", "device-s lost", "reason"],
+                redispatched.Select(r => (IReadOnlyList<string>)[r.Phase.ToString(), Text(r.Attempt.Attempt), r.Attempt.Outcome,
+                    r.Attempt.Trainer ?? "–", Text(r.Attempt.DeviceSeconds), r.Attempt.Reason ?? ""]), text: true);
         page.Heading("Figures");
         foreach (var figure in figures)
             page.Figure(figure);
         page.Heading("Spec").Preformatted(JsonSerializer.Serialize(s, Json));
         return page;
     }
+
+    private const string LostPrefix = "  attempt ";
+
+    /// <summary>A phase's row (every attempt counted) and, under it, a row for each attempt that did not finish it.</summary>
+    private static IEnumerable<IReadOnlyList<string>> LedgerRows(PhaseSummary p)
+    {
+        yield return [p.Phase.ToString(), Text(Math.Max(p.Attempts.Count, 1)), Text(p.Epochs), Text(p.StartSeconds), Text(p.EndSeconds),
+            Text(p.WallSeconds), Text(p.DeviceSeconds), Text(p.LostDeviceSeconds), Text(p.Acc1)];
+        foreach (var lost in p.Attempts.Where(t => t.IsLost))
+            yield return [$"{LostPrefix}{lost.Attempt}: {lost.Outcome}", "", "", Text(lost.StartSeconds), Text(lost.EndSeconds), Text(lost.WallSeconds),
+                Text(lost.DeviceSeconds), Text(lost.DeviceSeconds), ""];
+    }
+
+    /// <summary>The run itself: status, times, the code that ran it, who trained it, and its trace.</summary>
+    private static void RunSection(ReportPage page, RunReport report)
+    {
+        var trainers = report.Phases.SelectMany(p => p.Attempts).Select(t => t.Trainer).OfType<string>().Distinct().Order(StringComparer.Ordinal);
+        page.Heading("Run");
+        var facts = new List<(string, string)>();
+        if (report.Run is { } run)
+        {
+            facts.Add(("status", run.Status));
+            facts.Add(("created", Time(run.CreatedAt)));
+            facts.Add(("finished", Time(run.FinishedAt)));
+            facts.Add(("version", run.Commit is null ? run.Version : $"{run.Version} (commit {run.Commit})"));
+        }
+        facts.Add(("wall", $"{report.Cost.WallSeconds:F0} s"));
+        facts.Add(("trainers", string.Join(", ", trainers) is { Length: > 0 } names ? names : "–"));
+        facts.Add(("attempts", $"{report.Phases.Sum(p => Math.Max(p.Attempts.Count, 1))} for {report.Phases.Count} phases; " +
+            $"{report.Phases.Sum(p => p.Attempts.Count(t => t.IsLost))} re-dispatched, {report.Cost.LostDeviceSeconds:F0} device-s lost"));
+        page.Facts(facts);
+        if (report.Run?.TraceId is { } traceId)
+        {
+            if (report.Run.TraceUrl is { } url)
+                page.Link($"Trace {traceId}: ", url, "open the run's trace");
+            else
+                page.Paragraph($"Trace {traceId} (no trace viewer was configured; look it up in the OTLP backend the services export to).");
+        }
+    }
+
+    private static string Time(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "–";
 
     private static string Text(double? value) => value is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "–";
 

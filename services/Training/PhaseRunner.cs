@@ -90,7 +90,9 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
 
         var mixup = new Mixup(new MixupOptions(phaseData.NumClasses, options.Mixup, options.Cutmix, options.CutmixMinMax,
             options.MixupProb, options.MixupSwitchProb, options.MixupMode, options.Smoothing));
-        var trainer = new EpochTrainer(model, optimizer, mixup, options, Label, ranks);
+        // Rank 0 alone writes the phase's files, so it alone samples the step-level curve (steps.txt).
+        var sampler = leader ? new StepSampler() : null;
+        var trainer = new EpochTrainer(model, optimizer, mixup, options, Label, ranks, sampler);
         var initial = options.EvaluateBeforeTraining && start.Epoch == 0 && leader ? EvaluateBeforeTraining(model, phaseData, cancellation) : null;
         phaseData.Train.CorruptImage += m => Say(m, warning: true);
         var trainCount = phaseData.Train.Dataset.Count;
@@ -107,7 +109,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
             var lr = optimizer.LearningRate = schedule.LrForEpoch(epoch, start.FreshStart);
             var (rankLoss, rankImages, seconds, stoppedAt) = trainer.Train(phaseData.Train, trainCount, epoch, Report, cancellation, within, preemption);
             if (stoppedAt is { } position)
-                throw Preempted(folder.SaveStep(PhaseCheckpoint.BuildWithinEpoch(model, optimizer, schedule, epoch, position, metadata, dropPathRandom),
+                throw Preempted(sampler, folder.SaveStep(PhaseCheckpoint.BuildWithinEpoch(model, optimizer, schedule, epoch, position, metadata, dropPathRandom),
                     epoch, position.Step), epoch, position.Step, EpochTrainer.StepsPerEpoch(phaseData.Train, trainCount, options), preemption);
             DataParallel.CheckReplicas(optimizer.FlatParameters, ranks, Label, epoch);
             var loss = DataParallel.MeanOverRanks(rankLoss, ranks, device);
@@ -122,6 +124,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
             var log = new EpochLog(lr, loss, eval.Acc1, eval.Acc5, eval.Loss, epoch, nParameters, images / seconds, seconds,
                 options.EffectiveBatch, ranks.WorldSize);
             log.AppendTo(options.OutputDir);
+            sampler?.AppendTo(options.OutputDir);
             Report(new EpochCompleted(Label, log, options.Epochs, checkpoint, maxAccuracy));
             (epochsTrained, trainedImages, trainSeconds) = (epochsTrained + 1, trainedImages + images, trainSeconds + seconds);
         }
@@ -200,9 +203,13 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         return initial;
     }
 
-    /// <summary>Reports the checkpoint a preempted phase saved inside <paramref name="epoch"/> and returns the exception that stops it.</summary>
-    private OperationCanceledException Preempted(string path, int epoch, int step, int steps, CancellationToken preemption)
+    /// <summary>
+    /// Writes the step samples up to the checkpoint a preempted phase saved inside <paramref name="epoch"/>, reports that
+    /// checkpoint and returns the exception that stops the phase.
+    /// </summary>
+    private OperationCanceledException Preempted(StepSampler? sampler, string path, int epoch, int step, int steps, CancellationToken preemption)
     {
+        sampler?.AppendTo(options.OutputDir);
         Say($"{Label}: preempted after step {step} of epoch {epoch}; saved {path} to resume from there.");
         Report(new StepCheckpointSaved(Label, epoch, step, steps, path));
         return new OperationCanceledException(preemption);

@@ -24,8 +24,8 @@ public sealed class LeaseWatchdogTests : IAsyncLifetime
         runs = new RunStore(store);
         var pointers = new PointerStore(store);
         var options = Options with { WorkFolder = Path.Combine(folder, "work") };
-        var coordinator = new RunCoordinator(runs, new ModelAssemblyService(store, pointers, options), new RunReportPublisher(store, pointers), new QueueLauncher(),
-            options, DataSources.From(options, folder), clock, NullLogger<RunCoordinator>.Instance);
+        var coordinator = new RunCoordinator(runs, new ModelAssemblyService(store, pointers, options), new RunReportPublisher(store, pointers, options),
+            new QueueLauncher(), options, DataSources.From(options, folder), clock, NullLogger<RunCoordinator>.Instance);
         var leases = new LeaseStore(store);
         watchdog = new LeaseWatchdog(coordinator, new PlacementWatch(coordinator, clock, NullLogger<PlacementWatch>.Instance), leases, pointers, bus, options,
             clock, NullLogger<LeaseWatchdog>.Instance);

@@ -130,4 +130,33 @@ public class RunStateMachineTests
         Assert.Equal(command.Spec.Depths, back.Spec.Depths);
         Assert.Equal(command.Dataset, back.Dataset);
     }
+
+    [Fact]
+    public void Failed_preempted_and_silent_attempts_count_in_the_phase_and_run_cost_as_lost()
+    {
+        PhaseStarted Started(int attempt) => new(Id, PhaseKey.Pretrain, $"{Id}.PT.{attempt}", $"t{attempt}", Now.AddSeconds(100 * attempt), attempt);
+        var run = Step(Pretraining, r => RunStateMachine.OnPhaseStarted(r, Started(1)));
+        run = Step(run, r => RunStateMachine.OnPhaseFailed(r, new PhaseFailed(Id, PhaseKey.Pretrain, $"{Id}.PT.1", "native error", true, 20, 20)));
+        run = Step(run, r => RunStateMachine.OnPhaseStarted(r, Started(2)));
+        run = Step(run, r => RunStateMachine.OnPhasePreempted(r, new PhasePreempted(Id, PhaseKey.Pretrain, $"{Id}.PT.2", "SIGTERM", 10, 10)));
+        run = Step(run, r => RunStateMachine.OnPhaseStarted(r, Started(3)));
+        run = Step(run, r => RunStateMachine.OnLeaseExpired(r, PhaseKey.Pretrain, $"{Id}.PT.3", 5, "silent"));
+        run = Step(run, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, PhaseKey.Pretrain, $"{Id}.PT.4", Finished(PhaseKey.Pretrain, 4),
+            new PhaseMetrics(50, 90, 1.0, 1, 30, 30, 100)), Now));
+
+        var pt = run.Phase(PhaseKey.Pretrain);
+        Assert.Equal([(1, LostAttemptEnd.Failed, 20.0), (2, LostAttemptEnd.Preempted, 10.0), (3, LostAttemptEnd.LeaseExpired, 5.0)],
+            pt.Lost.Select(a => (a.Attempt, a.End, a.DeviceSeconds)));
+        Assert.Equal(("t1", Now.AddSeconds(100), Now.AddSeconds(120)), (pt.Lost[0].Trainer, pt.Lost[0].StartedAt, pt.Lost[0].EndedAt));
+        var metrics = pt.Metrics!;
+        Assert.Equal((65.0, 65.0, 35.0, 35.0), (metrics.WallSeconds, metrics.DeviceSeconds, metrics.LostWallSeconds, metrics.LostDeviceSeconds));
+        Assert.Equal(Spec.Pretrain.Epochs, metrics.Epochs);
+
+        var done = Complete(Complete(run, PhaseKey.Module(0)), PhaseKey.Module(1));
+        done = Complete(Step(done, r => RunStateMachine.OnAssembled(r, BlobLayout.Assembled(Id, "a1"))), PhaseKey.Finetune);
+        done = Step(done, r => RunStateMachine.OnPhaseCompleted(r, new PhaseCompleted(Id, PhaseKey.Eval, $"{Id}.Eval.1", Finished(PhaseKey.Finetune), Metrics), Now));
+        Assert.Equal(RunStatus.Completed, done.Status);
+        Assert.Equal(65 + 4 * 1, done.Metrics!.DeviceSeconds, 6);
+        Assert.Equal(35, done.Metrics.LostDeviceSeconds, 6);
+    }
 }

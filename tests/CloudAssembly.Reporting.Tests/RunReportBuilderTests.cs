@@ -51,4 +51,33 @@ public class RunReportBuilderTests
         Assert.Equal([70.5, 80.25], epochs.Select(e => e.TestAcc1));
         Assert.Equal([1.2, 0.9], epochs.Select(e => e.TrainLoss));
     }
+
+    [Fact]
+    public void A_failed_attempt_is_counted_in_its_phase_shown_as_lost_and_starts_the_timeline()
+    {
+        var report = SampleRun.Report();
+
+        var pt = report.Phases.Single(p => p.Phase == PhaseKey.Pretrain);
+        Assert.Equal((60.0, 15.0, 2), (pt.DeviceSeconds, pt.LostDeviceSeconds, pt.Epochs));
+        Assert.Equal(0, pt.StartSeconds);
+        Assert.Equal([(1, "failed", "trainer-a", 0.0, 15.0, 15.0), (2, "completed", "trainer-b", 15.0, 60.0, 45.0)],
+            pt.Attempts.Select(a => (a.Attempt, a.Outcome, a.Trainer, a.StartSeconds!.Value, a.EndSeconds!.Value, a.DeviceSeconds)));
+        Assert.Equal(SampleRun.FailureReason, pt.Attempts[0].Reason);
+        Assert.Equal(15, report.Cost.LostDeviceSeconds);
+        Assert.Equal(SampleRun.Metrics().DeviceSeconds, report.Cost.DeviceSeconds);
+        Assert.All(report.Phases.Where(p => p.Phase != PhaseKey.Pretrain), p => Assert.Equal("completed", Assert.Single(p.Attempts).Outcome));
+    }
+
+    [Fact]
+    public void Run_metadata_reads_the_version_and_commit_and_links_the_trace_of_the_traceparent()
+    {
+        var metadata = RunMetadata.Of("Completed", SampleRun.Start, SampleRun.Start.AddMinutes(5), $"00-{SampleRun.TraceId}-b7ad6b7169203331-01",
+            "http://dashboard:18888/traces/detail/{traceId}");
+
+        Assert.Equal(SampleRun.TraceId, metadata.TraceId);
+        Assert.Equal($"http://dashboard:18888/traces/detail/{SampleRun.TraceId}", metadata.TraceUrl);
+        Assert.False(string.IsNullOrEmpty(metadata.Version));
+        Assert.Null(RunMetadata.Of("Completed", null, null, null, "http://dashboard/{traceId}").TraceUrl);
+        Assert.Null(RunMetadata.TraceIdOf("garbage"));
+    }
 }

@@ -49,6 +49,8 @@ public class EndToEndTests(ITestOutputHelper output)
             Assert.Equal(run.Phases[phase].Checkpoint, pointer.Finished);
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Finished!));
             Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Log!));
+            Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(pointer.Steps!));
+            Assert.NotEmpty(await cluster.Store.ListAsync(BlobLayout.TensorBoardFolder(harness.RunId) + $"{phase}/").ToListAsync());
         }
         var assembled = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.AssembledPointer(harness.RunId), default))!.Value.Pointer.Finished;
         Assert.Equal(run.AssembledModel, assembled);

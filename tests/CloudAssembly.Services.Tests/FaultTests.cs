@@ -51,6 +51,19 @@ public class FaultTests(ITestOutputHelper output)
         var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => EpochLog.FromJson(l)!.Epoch).ToList();
         Assert.Equal([0, 1, 2], epochs);
+        // steps.txt came down with log.txt and went on: epoch 0's samples from the killed attempt, each step once.
+        Assert.Equal(BlobLayout.StepLog(harness.RunId, victimPhase, 2), pointer.Steps);
+        await using var stepLog = await cluster.Store.GetAsync(pointer.Steps!);
+        var samples = StepLog.Parse(new StreamReader(stepLog.Content).ReadToEnd());
+        Assert.Equal([0, 1, 2], samples.Select(s => s.Epoch).Distinct());
+        Assert.Equal(samples.Count, samples.Select(s => s.GlobalStep).Distinct().Count());
+        // What the killed attempt spent counts in the phase's cost, as lost; the phase's row counts all three epochs.
+        var lost = Assert.Single(run.Phases[victimPhase].Lost);
+        Assert.Equal((1, LostAttemptEnd.LeaseExpired, killedTrainer), (lost.Attempt, lost.End, lost.Trainer));
+        Assert.True(lost.DeviceSeconds > 0, "the killed attempt's device-seconds should be counted");
+        var metrics = run.Phases[victimPhase].Metrics!;
+        Assert.Equal((3, lost.DeviceSeconds), (metrics.Epochs, metrics.LostDeviceSeconds));
+        Assert.Equal(lost.DeviceSeconds, run.Metrics!.LostDeviceSeconds);
 
         // The killed trainer's attempt folder outlived it; started again under its name (a container restarted in its
         // pod), the trainer removes it before it takes any work.

@@ -51,6 +51,11 @@ public class PreemptionTests(ITestOutputHelper output)
         Assert.Contains("nothing is redone", preempted.Reason);
         var phase = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases[victimPhase!];
         Assert.Equal((2, 1, 1), (phase.Attempt, phase.Preemptions, phase.CountedAttempts));
+        // The preempted attempt's time, as its trainer measured it, counts in the phase's cost as lost.
+        var lost = Assert.Single(phase.Lost);
+        Assert.Equal((1, LostAttemptEnd.Preempted, victim.Name), (lost.Attempt, lost.End, lost.Trainer));
+        Assert.True(lost.DeviceSeconds > 0 && lost.DeviceSeconds == preempted.DeviceSeconds, $"lost {lost.DeviceSeconds} s, reported {preempted.DeviceSeconds} s");
+        Assert.Equal(lost.DeviceSeconds, phase.Metrics!.LostDeviceSeconds);
         var within = System.Text.RegularExpressions.Regex.Match(preempted.Reason, @"after step (\d+) of epoch (\d+)");
         var (epoch, step) = within.Success ? (int.Parse(within.Groups[2].Value), int.Parse(within.Groups[1].Value)) : (1, 0);
         Assert.True(within.Success || preempted.Reason.Contains("at the end of epoch 0"), preempted.Reason);

@@ -111,7 +111,13 @@ public class ResumeTests
         foreach (var (name, t) in a)
             Assert.True(t.eq(b[name]).all().item<bool>(), $"{name} differs between the preempted and the uninterrupted run");
         Assert.Equal(TrainLosses(uninterrupted), TrainLosses(interrupted));
+        // steps.txt is written with each checkpoint, so the resumes sampled every step once, as the uninterrupted run did.
+        Assert.Equal(StepSamples(uninterrupted), StepSamples(interrupted));
+        Assert.Equal(16, StepSamples(interrupted).Count);
     }
+
+    private static List<(int, int, int, double, double)> StepSamples(string folder) =>
+        [.. StepLog.Parse(File.ReadAllText(Path.Combine(folder, StepLog.FileName))).Select(s => (s.Epoch, s.Step, s.Steps, s.TrainLoss, s.TrainLr))];
 
     private static List<double> TrainLosses(string folder) =>
         [.. File.ReadAllLines(Path.Combine(folder, "log.txt")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("train_loss").GetDouble())];
@@ -179,13 +185,25 @@ public class ResumeTests
     {
         var folder = PhaseFixtures.TempFolder();
         new PhaseRunner(FashionMnist.Phase(folder, epochs: 3) with { SaveCkptNum = 2 }, PhaseDataFactory.Create).Run();
-        Assert.Equal(["checkpoint-1.pth", "checkpoint-2.pth", "finished_checkpoint.pth", "log.txt"],
+        Assert.Equal(["checkpoint-1.pth", "checkpoint-2.pth", "finished_checkpoint.pth", "log.txt", "steps.txt"],
             Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         var lines = File.ReadAllLines(Path.Combine(folder, "log.txt"));
         Assert.Equal(3, lines.Length);
         foreach (var key in new[] { "\"train_lr\"", "\"train_loss\"", "\"test_acc1\"", "\"test_acc5\"", "\"test_loss\"", "\"epoch\"", "\"n_parameters\"" })
             Assert.Contains(key, lines[0]);
         Assert.Equal(2, EpochLog.FromJson(lines[2])!.Epoch);
+        var samples = StepLog.Parse(File.ReadAllText(Path.Combine(folder, StepLog.FileName)));
+        var steps = samples[0].Steps;
+        Assert.Equal([.. Enumerable.Range(0, 3).SelectMany(e => Enumerable.Range(1, steps).Where(s => StepSampler.IsDue(s, steps)).Select(s => (e, s)))],
+            samples.Select(s => (s.Epoch, s.Step)));
+        Assert.All(samples, s => Assert.True(double.IsFinite(s.TrainLoss) && s.TrainLoss > 0 && s.TrainLr > 0 && s.TrainImagesPerSecond > 0));
+        // Each epoch's samples average, micro-batch for micro-batch, to the epoch's train loss in log.txt.
+        foreach (var line in lines.Select(l => EpochLog.FromJson(l)!))
+        {
+            var epoch = samples.Where(s => s.Epoch == line.Epoch).ToList();
+            var weighted = epoch.Select((s, i) => s.TrainLoss * (s.Step - (i == 0 ? 0 : epoch[i - 1].Step))).Sum() / steps;
+            Assert.Equal(line.TrainLoss, weighted, 9);
+        }
     }
 
     /// <summary>

@@ -5,9 +5,9 @@ namespace CloudAssembly.Orchestration.Runs;
 /// <summary>
 /// Blob names of a run (architecture.md): <c>runs/{id}/run.json</c>; per phase the pointer <c>latest.json</c> and one
 /// lease per node (rank slot) <c>lease-{n}.json</c>, and each attempt's own files under <c>attempt-{a}/</c>
-/// (<c>checkpoint-{e}.pth</c>, <c>finished_checkpoint.pth</c>, <c>log.txt</c>), so two attempts never write the same
+/// (<c>checkpoint-{e}.pth</c>, <c>finished_checkpoint.pth</c>, <c>log.txt</c>, <c>steps.txt</c>), so two attempts never write the same
 /// blob; the assembled model under its assembling's own name <c>runs/{id}/assembled/{assembling}/assembled.pth</c>, named
-/// by the pointer <c>runs/{id}/assembled/latest.json</c>; the report under <c>runs/{id}/report/</c>; and one marker per
+/// by the pointer <c>runs/{id}/assembled/latest.json</c>; the report under <c>runs/{id}/report/</c> and its TensorBoard event files under <c>runs/{id}/tb/</c>; and one marker per
 /// unfinished run under <c>active-runs/</c>, which the watchdog lists instead of every run.
 /// </summary>
 public static class BlobLayout
@@ -39,6 +39,11 @@ public static class BlobLayout
     public static string Finished(string runId, PhaseKey phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}finished_checkpoint.pth";
 
     public static string Log(string runId, PhaseKey phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}log.txt";
+
+    public static string StepLog(string runId, PhaseKey phase, int attempt) => $"{AttemptFolder(runId, phase, attempt)}{Contracts.StepLog.FileName}";
+
+    /// <summary>The run's TensorBoard event files, one folder per phase, so <c>tensorboard --logdir</c> over a download shows every phase.</summary>
+    public static string TensorBoardFolder(string runId) => $"runs/{runId}/tb/";
 
     /// <summary>The lease DataPrep holds while it builds a run's dataset, shaped like a phase's so one watchdog judges both.</summary>
     public static string DatasetLease(string runId) => $"runs/{runId}/dataset/lease-0.json";

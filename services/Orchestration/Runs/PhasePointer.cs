@@ -14,6 +14,9 @@ public sealed record PhasePointer
     public IReadOnlyList<EpochCheckpoint> Checkpoints { get; init; } = [];
     public StepCheckpoint? Within { get; init; }
     public string? Log { get; init; }
+
+    /// <summary>The step-level samples written with <see cref="Log"/> (<c>steps.txt</c>); null from attempts before it existed.</summary>
+    public string? Steps { get; init; }
     public string? Finished { get; init; }
     public PhaseMetrics? Metrics { get; init; }
 }

@@ -30,5 +30,8 @@ public sealed record PhaseState
     /// <summary>Why the current attempt's pods have not started, as the cluster says it (Kueue: waiting for admission, and why).</summary>
     public string? Waiting { get; init; }
 
+    /// <summary>Attempts that ended without finishing the phase, oldest first; their cost joins the phase's when it completes.</summary>
+    public IReadOnlyList<LostAttempt> Lost { get; init; } = [];
+
     public bool IsActive => Status is PhaseStatus.Dispatched or PhaseStatus.Running;
 }

@@ -33,14 +33,7 @@ public static class RunStateMachine
     }
 
     /// <summary>The pods (rank slots) one attempt of the job runs on; the final evaluation is one rank.</summary>
-    public static int Nodes(RunSpec spec, PhaseKey key) => key.Kind switch
-    {
-        PhaseKind.PT => spec.Pretrain.Nodes,
-        PhaseKind.MT => spec.Modules.Nodes,
-        PhaseKind.FT => spec.Finetune.Nodes,
-        PhaseKind.E2E => spec.Baseline?.Nodes ?? 1,
-        _ => 1,
-    };
+    public static int Nodes(RunSpec spec, PhaseKey key) => Recipe(spec, key)?.Nodes ?? 1;
 
     public static RunDocument? OnDatasetReady(RunDocument run, DatasetReady ready) =>
         run.IsFinished || run.Dataset is not null ? null : run with { Dataset = ready.Dataset };
@@ -74,9 +67,52 @@ public static class RunStateMachine
             Status = PhaseStatus.Completed,
             CompletedAt = now,
             Checkpoint = completed.Checkpoint,
-            Metrics = completed.Metrics with { DeviceSeconds = completed.Metrics.DeviceSeconds + (phase.Metrics?.DeviceSeconds ?? 0) },
+            Metrics = WithEveryAttempt(completed.Metrics, phase.Lost, Recipe(run.Spec, key)?.Epochs ?? 0),
             Error = null,
         });
+    }
+
+    /// <summary>
+    /// The phase's cost as the paper counts it: the finishing attempt's wall and device time plus every lost attempt's,
+    /// which are also shown apart as lost. A completed phase trained all its epochs, whichever attempts trained them.
+    /// </summary>
+    private static PhaseMetrics WithEveryAttempt(PhaseMetrics finishing, IReadOnlyList<LostAttempt> lost, int epochs)
+    {
+        var (lostWall, lostDevice) = (lost.Sum(a => a.WallSeconds), lost.Sum(a => a.DeviceSeconds));
+        return finishing with
+        {
+            Epochs = Math.Max(finishing.Epochs, epochs),
+            WallSeconds = finishing.WallSeconds + lostWall,
+            DeviceSeconds = finishing.DeviceSeconds + lostDevice,
+            LostWallSeconds = lostWall,
+            LostDeviceSeconds = lostDevice,
+        };
+    }
+
+    /// <summary>The recipe a training job follows; null for the final evaluation, which trains nothing.</summary>
+    public static PhaseRecipe? Recipe(RunSpec spec, PhaseKey key) => key.Kind switch
+    {
+        PhaseKind.PT => spec.Pretrain,
+        PhaseKind.MT => spec.Modules,
+        PhaseKind.FT => spec.Finetune,
+        PhaseKind.E2E => spec.Baseline,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The phase with its current attempt recorded as lost. It ended <paramref name="wallSeconds"/> after it started, by
+    /// the trainer's own clock (the one its start was stamped with); unknown when an older sender did not say.
+    /// </summary>
+    private static PhaseState WithLost(PhaseState phase, LostAttemptEnd end, double wallSeconds, double deviceSeconds, string reason)
+    {
+        // Only a running attempt said when it started; a dispatched one still shows the previous attempt's start.
+        var started = phase.Status == PhaseStatus.Running ? phase.StartedAt : null;
+        var ended = started is { } s && wallSeconds > 0 ? s.AddSeconds(wallSeconds) : (DateTimeOffset?)null;
+        return phase with
+        {
+            Lost = [.. phase.Lost,
+                new LostAttempt(phase.Attempt, end, started is null ? null : phase.Trainer, started, ended, wallSeconds, deviceSeconds, reason)],
+        };
     }
 
     /// <summary>
@@ -97,7 +133,8 @@ public static class RunStateMachine
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != failed.AttemptId || !phase.IsActive)
             return null;
-        return RetryOrFail(run, key, phase, failed.Reason, failed.Retryable);
+        return RetryOrFail(run, key, WithLost(phase, LostAttemptEnd.Failed, failed.WallSeconds, failed.DeviceSeconds, failed.Reason), failed.Reason,
+            failed.Retryable);
     }
 
     /// <summary>The trainer was told to stop (and saved what it could): the phase goes again, and the attempt is not counted.</summary>
@@ -107,7 +144,10 @@ public static class RunStateMachine
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != preempted.AttemptId || !phase.IsActive)
             return null;
-        var again = phase with { Status = PhaseStatus.Pending, Preemptions = phase.Preemptions + 1, Error = preempted.Reason };
+        var again = WithLost(phase, LostAttemptEnd.Preempted, preempted.WallSeconds, preempted.DeviceSeconds, preempted.Reason) with
+        {
+            Status = PhaseStatus.Pending, Preemptions = phase.Preemptions + 1, Error = preempted.Reason,
+        };
         return again.Preemptions < MaxPreemptions ? run.WithPhase(key, again)
             : run.WithPhase(key, again with { Status = PhaseStatus.Failed }) with
             {
@@ -117,7 +157,7 @@ public static class RunStateMachine
     }
 
     /// <summary>
-    /// A lease of the current attempt went stale (no renewal, or no progress): count its device time and try again. On
+    /// A lease of the current attempt went stale (no renewal, or no progress): count its device time as lost and try again. On
     /// several pods one rank's stale lease fails the whole attempt; its other ranks stop when they see it replaced.
     /// </summary>
     public static RunDocument? OnLeaseExpired(RunDocument run, PhaseKey key, string attemptId, double lostDeviceSeconds, string reason)
@@ -125,8 +165,7 @@ public static class RunStateMachine
         var phase = run.Phase(key);
         if (run.IsFinished || phase.AttemptId != attemptId || !phase.IsActive)
             return null;
-        var lost = new PhaseMetrics(0, 0, 0, 0, 0, (phase.Metrics?.DeviceSeconds ?? 0) + lostDeviceSeconds, 0);
-        return RetryOrFail(run, key, phase with { Metrics = lost }, reason, retryable: true);
+        return RetryOrFail(run, key, WithLost(phase, LostAttemptEnd.LeaseExpired, lostDeviceSeconds, lostDeviceSeconds, reason), reason, retryable: true);
     }
 
     /// <summary>Assembling the modules failed: it is tried again, and the run fails after <see cref="MaxAttempts"/> failures.</summary>
@@ -296,6 +335,6 @@ public static class RunStateMachine
         phases.TryGetValue(PhaseKey.Finetune, out var ft);
         phases.TryGetValue(PhaseKey.Baseline, out var baseline);
         return new RunMetrics(eval.Acc1, eval.Acc5, ft?.Acc1BeforeTraining, baseline?.Acc1, phases,
-            (now - run.CreatedAt).TotalSeconds, phases.Values.Sum(m => m.DeviceSeconds));
+            (now - run.CreatedAt).TotalSeconds, phases.Values.Sum(m => m.DeviceSeconds), phases.Values.Sum(m => m.LostDeviceSeconds));
     }
 }

@@ -16,7 +16,7 @@ public static class ExperimentFigures
         }
         plot.XLabel("CPU-seconds (mean over seeds)");
         plot.YLabel("top-1 (%), mean ± sd");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right);
         return ReportFigure.Render("accuracy-vs-cost", "Top-1 against training cost, mean ± sd over seeds, all training images.", plot);
     }
 
@@ -31,7 +31,7 @@ public static class ExperimentFigures
         }
         plot.XLabel("training images (% of the set)");
         plot.YLabel("top-1 (%), mean ± sd");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Edge.Right);
         return ReportFigure.Render("data-efficiency", $"Top-1 against the fraction of training images at budget ×{budget}, mean ± sd over seeds.", plot);
     }
 

@@ -24,17 +24,7 @@ public static class ExperimentReport
             .Table(["method", "budget", "data", "seeds", "epochs (FT / E2E)", "CPU-s", "top-1 (%)"], summary.Select(Row));
         foreach (var figure in figures)
             page.Figure(figure);
-        var files = new Dictionary<string, byte[]>
-        {
-            [RunReportWriter.HtmlFile] = Encoding.UTF8.GetBytes(page.ToString()),
-            [RunReportWriter.JsonFile] = JsonSerializer.SerializeToUtf8Bytes(new { spec, summary, trials }, RunReportWriter.Json),
-        };
-        foreach (var figure in figures)
-        {
-            files[$"{figure.Name}.png"] = figure.Png;
-            files[$"{figure.Name}.svg"] = Encoding.UTF8.GetBytes(figure.Svg);
-        }
-        return files;
+        return RunReportWriter.Files(page, figures, JsonSerializer.SerializeToUtf8Bytes(new { spec, summary, trials }, RunReportWriter.Json));
     }
 
     /// <summary>The table as Markdown, for docs/results.md.</summary>

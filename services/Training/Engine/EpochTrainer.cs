@@ -18,10 +18,10 @@ namespace CloudAssembly.Training.Engine;
 /// counted in the loss, but take no step: their gradients stay and join the next epoch's first step. Clipping follows
 /// <see cref="TrainOptions.StepClipNorm"/>: as the official code, only under AMP unless fp32 clipping is asked for. The
 /// loss is read back to the host every step on CPU and every <see cref="GpuLossCheckInterval"/> steps on CUDA, so the
-/// GPU never waits for the host in between.
+/// GPU never waits for the host in between; a <see cref="StepSampler"/>, when given, reads it at its samples too.
 /// </summary>
 public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, Mixup mixup, TrainOptions options, string phase,
-    ICollective ranks)
+    ICollective ranks, StepSampler? sampler = null)
 {
     public const int GpuLossCheckInterval = 25;
     private const double ProgressSeconds = 2.0;
@@ -67,6 +67,7 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
         var lastReport = 0.0;
         var images = from.Images;
         var seen = from.MicroBatches;
+        sampler?.StartEpoch(from.LossSum, from.MicroBatches, from.Images, from.Seconds);
         foreach (var batch in loader.Epoch(epoch, cancellation, firstBatch: from.Step * options.UpdateFreq))
         {
             using var b = batch;
@@ -90,6 +91,9 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             }
             images += b.Size;
             seen++;
+            if (sampler is not null && seen % options.UpdateFreq == 0 && StepSampler.IsDue(seen / options.UpdateFreq, steps))
+                sampler.Record(epoch, seen / options.UpdateFreq, steps, lossSum.item<double>(), seen, optimizer.LearningRate, images,
+                    from.Seconds + clock.Elapsed.TotalSeconds, ranks.WorldSize);
             if (ranks.WorldSize == 1 && preemption.IsCancellationRequested && seen % options.UpdateFreq == 0 && seen < microBatches)
                 return (lossSum.item<double>() / seen, images, from.Seconds + clock.Elapsed.TotalSeconds,
                     new EpochPosition(seen / options.UpdateFreq, lossSum.item<double>(), seen, images, from.Seconds + clock.Elapsed.TotalSeconds));
