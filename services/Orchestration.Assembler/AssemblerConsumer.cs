@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Orchestration.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +16,7 @@ public sealed class AssemblerConsumer(RunCoordinator coordinator, TimeProvider t
     IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>, IConsumer<PhasePreempted>
 {
     public Task Consume(ConsumeContext<SubmitRun> context) =>
-        coordinator.SubmitAsync(context.Message, Activity.Current?.Id, context, context.CancellationToken);
+        coordinator.SubmitAsync(context.Message, RunTraceRoot.Of(context), context, context.CancellationToken);
 
     public Task Consume(ConsumeContext<CancelRun> context) =>
         Apply(context, context.Message.RunId, run => RunStateMachine.OnCancel(run, context.Message));
