@@ -91,7 +91,9 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         var mixup = new Mixup(new MixupOptions(phaseData.NumClasses, options.Mixup, options.Cutmix, options.CutmixMinMax,
             options.MixupProb, options.MixupSwitchProb, options.MixupMode, options.Smoothing));
         var trainer = new EpochTrainer(model, optimizer, mixup, options, Label, ranks);
-        var initial = options.EvaluateBeforeTraining && start.Epoch == 0 && leader ? EvaluateBeforeTraining(model, phaseData, cancellation) : null;
+        var initial = start.BeforeTraining
+            ?? (options.EvaluateBeforeTraining && start.Epoch == 0 && start.Within is null && leader ? EvaluateBeforeTraining(model, phaseData, cancellation) : null);
+        metadata = metadata with { BeforeTraining = initial };
         phaseData.Train.CorruptImage += m => Say(m, warning: true);
         var trainCount = phaseData.Train.Dataset.Count;
         EvalResult? eval = null;
@@ -135,7 +137,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
     }
 
     /// <summary>Where training starts: the first epoch, the fresh start the schedule counts from (none after a resume), and a position and drop-path state inside that epoch.</summary>
-    private sealed record Start(int Epoch, int? FreshStart, EpochPosition? Within = null, Tensor? Random = null);
+    private sealed record Start(int Epoch, int? FreshStart, EpochPosition? Within = null, Tensor? Random = null, EvalResult? BeforeTraining = null);
 
     /// <summary>
     /// The optimizer and lr schedule to train with: the flags' for a fresh phase; after a resume the checkpoint's, as
@@ -170,7 +172,8 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         if (CheckpointMetadata.From(at.Checkpoint) is { EffectiveBatch: { } before, WorldSize: { } w } && before != options.EffectiveBatch)
             Say($"{Label}: the effective batch changed from {before} ({w} ranks) to {options.EffectiveBatch} ({ranks.WorldSize} ranks).", warning: true);
         // Inside an epoch, the drop-path generator goes on from where it stopped, not from the epoch's seed.
-        return new Start(at.StartEpoch, null, at.Within, at.Within is null ? null : at.Checkpoint["rng_state"] as Tensor);
+        return new Start(at.StartEpoch, null, at.Within, at.Within is null ? null : at.Checkpoint["rng_state"] as Tensor,
+            CheckpointMetadata.From(at.Checkpoint)?.BeforeTraining);
     }
 
     /// <summary>
