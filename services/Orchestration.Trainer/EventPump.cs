@@ -76,6 +76,7 @@ public sealed class EventPump : IAsyncDisposable
 
     private async Task PublishInSpan(object message, CancellationToken ct)
     {
+        // Set inside this async method, the current span goes back to the caller's when it returns.
         Activity.Current = span ?? Activity.Current;
         using var started = message is PhaseStarted s ? StartedStep(s) : null;
         await bus.Publish(message, message.GetType(), ct);
