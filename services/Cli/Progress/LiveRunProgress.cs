@@ -40,6 +40,9 @@ public sealed class LiveRunProgress(ProgressContext context)
                 case PhaseFailed f:
                     End(f.RunId, f.Phase, $"{f.Phase,-6} attempt failed", complete: false);
                     break;
+                case TrainerSilent s when bars.TryGetValue((s.RunId, s.Phase), out var silent) && !silent.IsFinished:
+                    silent.Description = Markup.Escape($"{s.Phase,-6} no heartbeat from {s.Trainer} for {s.Silence.TotalSeconds:F0} s");
+                    break;
                 case PhaseRedispatched r:
                     End(r.RunId, r.Phase, $"{r.Phase,-6} attempt {r.Attempt - 1} lost", complete: false);
                     break;
