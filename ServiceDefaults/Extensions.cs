@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -71,11 +72,13 @@ public static class Extensions
 
     /// <summary>
     /// <c>/health</c> (every check, the broker connection included) and <c>/alive</c> (the process answers), in every
-    /// environment: Kubernetes probes need them in production too.
+    /// environment: Kubernetes probes need them in production too. <c>/health</c> is readiness: Degraded (a bus still
+    /// starting) answers 503, so Aspire's WaitFor, the AppHost's "cluster is up" and a readiness probe wait for the bus,
+    /// while the check's own log of it is a warning, not the error an Unhealthy answer logs.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable } });
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;
     }

@@ -4,6 +4,7 @@ using CloudAssembly.Cli.Client;
 using CloudAssembly.Orchestration.DataPrep;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Orchestration.Telemetry;
 using CloudAssembly.Orchestration.Trainer;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +51,7 @@ public static class EmbeddedRun
             var bus = host.Services.GetRequiredService<IBus>();
             await using var watcher = await RunWatcher.StartAsync(bus, host.Services.GetRequiredService<RunStore>(), runId, onEvent,
                 TimeSpan.FromSeconds(2));
-            await bus.Publish(new SubmitRun(runId, spec), ct);
+            await bus.PublishSubmitAsync(new SubmitRun(runId, spec), ct);
             return await watcher.Outcome.WaitAsync(ct);
         }
         finally

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
+using CloudAssembly.Orchestration.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +22,7 @@ public sealed class AssemblerConsumer(RunCoordinator coordinator, PointerStore p
     IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>, IConsumer<PhasePreempted>
 {
     public Task Consume(ConsumeContext<SubmitRun> context) =>
-        coordinator.SubmitAsync(context.Message, BrokerUser.Of(context), Activity.Current?.Id, context, context.CancellationToken);
+        coordinator.SubmitAsync(context.Message, BrokerUser.Of(context), RunTraceRoot.Of(context), context, context.CancellationToken);
 
     public async Task Consume(ConsumeContext<CancelRun> context)
     {

@@ -21,6 +21,8 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
     private PhaseLease lease = claimed;
     private long renewedAt = time.GetTimestamp();
     private long progress;
+    private int stepsPerEpoch;
+    private int epochs;
     private volatile string? lost;
 
     /// <summary>Why the attempt must stop, once it must.</summary>
@@ -28,8 +30,13 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
 
     public TimeSpan SinceRenewed => time.GetElapsedTime(Interlocked.Read(ref renewedAt));
 
-    /// <summary>Records how far training got (steps since the phase began); the watchdog expires an attempt whose progress stalls.</summary>
-    public void Progressed(long steps) => Interlocked.Exchange(ref progress, steps);
+    /// <summary>Records how far training got; the watchdog expires an attempt whose progress stalls, and <c>watch</c> shows it.</summary>
+    public void Progressed(int epoch, int step, int steps, int epochCount)
+    {
+        Volatile.Write(ref stepsPerEpoch, steps);
+        Volatile.Write(ref epochs, epochCount);
+        Interlocked.Exchange(ref progress, (long)epoch * steps + step);
+    }
 
     /// <summary>Renews the lease now, waiting while storage does not answer; throws <see cref="AttemptFencedException"/> once the attempt lost it.</summary>
     public async Task EnsureHeldAsync(CancellationToken ct)
@@ -116,7 +123,11 @@ public sealed class AttemptLease(LeaseStore leases, RunStore runs, TrainPhase co
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bounded.CancelAfter(options.HeartbeatInterval);
-            var next = lease with { HeartbeatAt = time.GetUtcNow(), Beats = lease.Beats + 1, Progress = Interlocked.Read(ref progress) };
+            var next = lease with
+            {
+                HeartbeatAt = time.GetUtcNow(), Beats = lease.Beats + 1, Progress = Interlocked.Read(ref progress),
+                StepsPerEpoch = Volatile.Read(ref stepsPerEpoch), Epochs = Volatile.Read(ref epochs),
+            };
             etag = await leases.HeartbeatAsync(BlobLayout.Lease(command.RunId, command.Phase, command.NodeRank), next, etag, bounded.Token);
             lease = next;
             Interlocked.Exchange(ref renewedAt, time.GetTimestamp());

@@ -22,7 +22,7 @@ public sealed class AttemptObserver(TrainPhase command, PhaseFolderSync sync, At
         switch (e)
         {
             case StepProgress s:
-                lease.Progressed((long)s.Epoch * s.Steps + s.Step);
+                lease.Progressed(s.Epoch, s.Step, s.Steps, s.Epochs);
                 lease.WaitWhileOverdue(ct);
                 if (lastProgress is { } last && time.GetElapsedTime(last) < options.ProgressInterval)
                     break;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,9 @@ namespace CloudAssembly.Orchestration.Trainer;
 /// Sends a phase's events without ever holding up training: progress goes through a small queue that drops the oldest
 /// when the broker is slow or away (a newer heartbeat replaces it), while <see cref="SendAsync"/> retries until the
 /// broker takes the message (a completion must not be lost to a broker restart). Events are sent inside the phase's
-/// span, so they stay in the run's trace; progress stays out of it.
+/// span, so they stay in the run's trace; progress stays out of it. The start is sent under a step of its own beside the
+/// phase (linked to it): a trainer killed mid-phase never exports the phase's span, and the start and what it caused at
+/// the Assembler, exported long before, would otherwise name a parent the trace never gets.
 /// </summary>
 public sealed class EventPump : IAsyncDisposable
 {
@@ -71,18 +74,24 @@ public sealed class EventPump : IAsyncDisposable
         }
     }
 
-    private Task PublishInSpan(object message, CancellationToken ct)
+    private async Task PublishInSpan(object message, CancellationToken ct)
     {
-        var previous = Activity.Current;
-        Activity.Current = span ?? previous;
-        try
-        {
-            return bus.Publish(message, message.GetType(), ct);
-        }
-        finally
-        {
-            Activity.Current = previous;
-        }
+        // Set inside this async method, the current span goes back to the caller's when it returns.
+        Activity.Current = span ?? Activity.Current;
+        using var started = message is PhaseStarted s ? StartedStep(s) : null;
+        await bus.Publish(message, message.GetType(), ct);
+    }
+
+    /// <summary>The step the start is sent under: a child of the run's root (the phase span's parent), linked to the phase.</summary>
+    private Activity? StartedStep(PhaseStarted started)
+    {
+        if (span?.ParentId is not { } root)
+            return null;
+        var step = CloudAssemblyTelemetry.StartRunActivity($"phase {started.Phase} attempt {started.Attempt} started", started.RunId, root);
+        step?.SetTag(CloudAssemblyTelemetry.Phase, started.Phase.ToString());
+        step?.SetTag(CloudAssemblyTelemetry.Attempt, started.Attempt);
+        step?.SetTag(CloudAssemblyTelemetry.Trainer, started.Trainer);
+        return step;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
@@ -147,12 +148,11 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
         for (var attempt = 1; ; attempt++)
         {
             await lease.EnsureHeldAsync(ct);
-            using var activity = CloudAssemblyTelemetry.Source.StartActivity("checkpoint upload");
-            activity?.SetTag(CloudAssemblyTelemetry.Blob, name);
-            activity?.SetTag(CloudAssemblyTelemetry.Bytes, new FileInfo(path).Length);
             try
             {
+                var clock = Stopwatch.StartNew();
                 await store.UploadFileAsync(name, path, createOnly: false, ct);
+                Transferred("uploaded", name, new FileInfo(path).Length, clock.Elapsed);
                 return;
             }
             catch (Exception e) when (e is not (OperationCanceledException or AttemptFencedException) && attempt < UploadTries)
@@ -164,9 +164,18 @@ public sealed class PhaseFolderSync(IBlobStore store, PointerStore pointers, Att
 
     private async Task DownloadAsync(string name, string path, CancellationToken ct)
     {
-        using var activity = CloudAssemblyTelemetry.Source.StartActivity("checkpoint download");
-        activity?.SetTag(CloudAssemblyTelemetry.Blob, name);
+        var clock = Stopwatch.StartNew();
         var info = await store.DownloadFileAsync(name, path, ct);
-        activity?.SetTag(CloudAssemblyTelemetry.Bytes, info.Size);
+        Transferred("downloaded", name, info.Size, clock.Elapsed);
     }
+
+    /// <summary>
+    /// A transfer is an event on the phase's span, not a span of its own: a run has dozens, and a span that outlives its
+    /// trainer's death would name a phase span that is never exported, leaving it an orphan at the top of the trace.
+    /// </summary>
+    private static void Transferred(string what, string blob, long bytes, TimeSpan took) =>
+        Activity.Current?.AddEvent(new ActivityEvent($"{what} {Path.GetFileName(blob)}", tags: new ActivityTagsCollection
+        {
+            [CloudAssemblyTelemetry.Blob] = blob, [CloudAssemblyTelemetry.Bytes] = bytes, ["seconds"] = Math.Round(took.TotalSeconds, 3),
+        }));
 }

@@ -93,7 +93,9 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         // Rank 0 alone writes the phase's files, so it alone samples the step-level curve (steps.txt).
         var sampler = leader ? new StepSampler() : null;
         var trainer = new EpochTrainer(model, optimizer, mixup, options, Label, ranks, sampler);
-        var initial = options.EvaluateBeforeTraining && start.Epoch == 0 && leader ? EvaluateBeforeTraining(model, phaseData, cancellation) : null;
+        var initial = start.BeforeTraining
+            ?? (options.EvaluateBeforeTraining && start.Epoch == 0 && start.Within is null && leader ? EvaluateBeforeTraining(model, phaseData, cancellation) : null);
+        metadata = metadata with { BeforeTraining = initial };
         phaseData.Train.CorruptImage += m => Say(m, warning: true);
         var trainCount = phaseData.Train.Dataset.Count;
         EvalResult? eval = null;
@@ -138,7 +140,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
     }
 
     /// <summary>Where training starts: the first epoch, the fresh start the schedule counts from (none after a resume), and a position and drop-path state inside that epoch.</summary>
-    private sealed record Start(int Epoch, int? FreshStart, EpochPosition? Within = null, Tensor? Random = null);
+    private sealed record Start(int Epoch, int? FreshStart, EpochPosition? Within = null, Tensor? Random = null, EvalResult? BeforeTraining = null);
 
     /// <summary>
     /// The optimizer and lr schedule to train with: the flags' for a fresh phase; after a resume the checkpoint's, as
@@ -173,7 +175,8 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         if (CheckpointMetadata.From(at.Checkpoint) is { EffectiveBatch: { } before, WorldSize: { } w } && before != options.EffectiveBatch)
             Say($"{Label}: the effective batch changed from {before} ({w} ranks) to {options.EffectiveBatch} ({ranks.WorldSize} ranks).", warning: true);
         // Inside an epoch, the drop-path generator goes on from where it stopped, not from the epoch's seed.
-        return new Start(at.StartEpoch, null, at.Within, at.Within is null ? null : at.Checkpoint["rng_state"] as Tensor);
+        return new Start(at.StartEpoch, null, at.Within, at.Within is null ? null : at.Checkpoint["rng_state"] as Tensor,
+            CheckpointMetadata.From(at.Checkpoint)?.BeforeTraining);
     }
 
     /// <summary>

@@ -16,7 +16,10 @@ public sealed class AppHostProcess : IAsyncDisposable
     public AppHostProcess(int trainers)
     {
         var ports = FreePorts.Take(7);
+        RabbitPort = ports[0];
+        AzuritePort = ports[3];
         Dashboard = $"http://127.0.0.1:{ports[4]}";
+        OtlpEndpoint = $"http://127.0.0.1:{ports[5]}";
         var info = new ProcessStartInfo("dotnet",
         [
             Path.Combine(AppContext.BaseDirectory, "CloudAssembly.AppHost.dll"),
@@ -37,7 +40,7 @@ public sealed class AppHostProcess : IAsyncDisposable
         };
         // What Properties/launchSettings.json gives `dotnet run`: the dashboard over plain HTTP on loopback.
         info.Environment["ASPNETCORE_URLS"] = Dashboard;
-        info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[5]}";
+        info.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = OtlpEndpoint;
         info.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{ports[6]}";
         info.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         info.Environment["ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true";
@@ -52,6 +55,12 @@ public sealed class AppHostProcess : IAsyncDisposable
     }
 
     public string Dashboard { get; }
+
+    public string OtlpEndpoint { get; }
+
+    public int RabbitPort { get; }
+
+    public int AzuritePort { get; }
 
     public string Log
     {

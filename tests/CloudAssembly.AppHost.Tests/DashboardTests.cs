@@ -13,16 +13,6 @@ public sealed class DashboardTests(ITestOutputHelper output)
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    private const string TinySpec = """
-        { "model": "vit_mini_patch4_28", "depths": [1, 1, 1, 1], "metaDepths": [1, 1, 1, 1], "dataSet": "FMNIST",
-          "dataPath": "/usr/share/datasets/fashion-mnist", "inputSize": 28,
-          "pretrain": { "epochs": 1, "batchSize": 64, "updateFreq": 1, "devicesPerNode": 1, "warmupEpochs": 0, "lr": 0.008 },
-          "modules": { "epochs": 1, "batchSize": 64, "updateFreq": 1, "devicesPerNode": 1, "warmupEpochs": 0, "lr": 0.008 },
-          "finetune": { "epochs": 1, "batchSize": 64, "updateFreq": 1, "devicesPerNode": 1, "warmupEpochs": 0, "lr": 0.008 },
-          "mixup": 0, "cutmix": 0, "aa": "none", "colorJitter": 0, "cropPadding": 0, "reprob": 0, "repeatedAug": false,
-          "trainLimit": 256, "evalLimit": 128 }
-        """;
-
     /// <summary>The page's text, shadow roots included: the dashboard's grid cells are web components.</summary>
     private const string PageText = """
         () => {
@@ -49,7 +39,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         Assert.Equal(apphost.Dashboard, environment["CLOUDASSEMBLY_DASHBOARD"]);
 
         var spec = Path.Combine(Path.GetTempPath(), $"cloudassembly-dashboard-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(spec, TinySpec, guard.Token);
+        await File.WriteAllTextAsync(spec, TinySpec.Json, guard.Token);
         var (exitCode, submitted) = await CliAsync(["submit", "--spec", spec, "--run-id", "dashboard-check", "--watch"], environment, guard.Token);
         Assert.True(exitCode == 0, $"submit --watch ended with {exitCode}:\n{submitted}\n{apphost.Log}");
         var link = submitted.Split('\n').Select(l => l.Split("its trace: ")).Single(parts => parts.Length == 2)[1].Trim();

@@ -54,6 +54,28 @@ public class ResumeTests
     }
 
     /// <summary>
+    /// FT's figure "straight out of assembly" is the accuracy before training; an attempt that resumes from an epoch
+    /// checkpoint starts from trained weights and cannot measure it, so it reports the one its first attempt measured.
+    /// </summary>
+    [Fact]
+    public void A_resumed_phase_reports_the_accuracy_before_training_that_its_first_attempt_measured()
+    {
+        var uninterrupted = new PhaseRunner(FashionMnist.Phase(PhaseFixtures.TempFolder(), epochs: 2) with { EvaluateBeforeTraining = true },
+            PhaseDataFactory.Create).Run();
+
+        var interrupted = FashionMnist.Phase(PhaseFixtures.TempFolder(), epochs: 2) with { EvaluateBeforeTraining = true };
+        using (var kill = new CancellationTokenSource())
+        {
+            var runner = new PhaseRunner(interrupted, PhaseDataFactory.Create, e => { if (e is EpochCompleted { Log.Epoch: 0 }) kill.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(kill.Token));
+        }
+        var resumed = new PhaseRunner(interrupted, PhaseDataFactory.Create).Run();
+
+        Assert.NotNull(uninterrupted.InitialEval);
+        Assert.Equal(uninterrupted.InitialEval, resumed.InitialEval);
+    }
+
+    /// <summary>
     /// Preempted before it starts, a phase takes one step and stops with a checkpoint of it; so a run (2 micro-batches
     /// per step, 8 steps per epoch) stopped twice in
     /// epoch 0 (after steps 1 and 2), once at the end of epoch 0 and once after step 1 of epoch 1 ends where an

@@ -22,6 +22,12 @@ public sealed class LiveRunProgress(ProgressContext context)
                 case PhaseStarted s:
                     Bar(s.RunId, s.Phase).Description = Markup.Escape($"{s.Phase,-6} attempt {s.Attempt} on {s.Trainer}");
                     break;
+                case PhaseUnderway { Steps: > 0 } u:
+                    var attached = Bar(u.RunId, u.Phase);
+                    attached.MaxValue = (double)u.Epochs * u.Steps;
+                    attached.Value = (double)u.Epoch * u.Steps + u.Step;
+                    attached.Description = Markup.Escape($"{u.Phase,-6} epoch {u.Epoch + 1}/{u.Epochs}  step {u.Step}/{u.Steps}");
+                    break;
                 case PhaseProgress { Accuracy: null, Steps: > 0 } p:
                     var bar = Bar(p.RunId, p.Phase);
                     bar.MaxValue = (double)p.Epochs * p.Steps;
@@ -33,6 +39,9 @@ public sealed class LiveRunProgress(ProgressContext context)
                     break;
                 case PhaseFailed f:
                     End(f.RunId, f.Phase, $"{f.Phase,-6} attempt failed", complete: false);
+                    break;
+                case TrainerSilent s when bars.TryGetValue((s.RunId, s.Phase), out var silent) && !silent.IsFinished:
+                    silent.Description = Markup.Escape($"{s.Phase,-6} no heartbeat from {s.Trainer} for {s.Silence.TotalSeconds:F0} s");
                     break;
                 case PhaseRedispatched r:
                     End(r.RunId, r.Phase, $"{r.Phase,-6} attempt {r.Attempt - 1} lost", complete: false);

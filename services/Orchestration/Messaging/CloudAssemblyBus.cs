@@ -2,13 +2,15 @@ using CloudAssembly.Orchestration.Runs;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CloudAssembly.Orchestration.Messaging;
 
 /// <summary>
 /// Registers the run store, the leases and the bus the chosen services listen on: RabbitMQ when a broker URI is given
 /// (amqp://user:pass@host:port/vhost), MassTransit's in-memory transport otherwise (the embedded run). The same
-/// handlers run either way.
+/// handlers run either way. The bus's health check reports a bus that has not connected yet as starting
+/// (<see cref="StartingBusHealthCheck"/>).
 /// </summary>
 public static class CloudAssemblyBus
 {
@@ -40,6 +42,15 @@ public static class CloudAssemblyBus
                         BrokerUser.Stamp(cfg, user);
                     hosted.ConfigureEndpoints(context, cfg);
                 });
+        });
+        services.AddSingleton<BusReadiness>();
+        services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Name.StartsWith("masstransit", StringComparison.Ordinal)))
+            {
+                var check = registration.Factory;
+                registration.Factory = provider => new StartingBusHealthCheck(check(provider), provider.GetRequiredService<BusReadiness>());
+            }
         });
         return services;
     }

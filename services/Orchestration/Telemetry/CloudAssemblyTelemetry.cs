@@ -6,9 +6,10 @@ namespace CloudAssembly.Orchestration.Telemetry;
 
 /// <summary>
 /// Our own spans and metrics, beside MassTransit's and the Azure SDK's. A run's trace tells its story at the top level:
-/// under the span that took the submit, one span per step — the dataset, every phase attempt (lost and failed ones
-/// with their reason), the assembly, the outcome — each with the run id, phase, attempt and trainer, and what it
-/// produced. Metrics: phase duration, throughput, epochs, re-dispatches, trainer utilisation, device-seconds.
+/// under the submit span (the run's root, <see cref="RunTraceRoot"/>), one span per step — the dataset, every phase
+/// attempt (lost and failed ones with their reason), the assembly, the outcome — each with the run id, phase, attempt
+/// and trainer, and what it produced. Metrics: phase duration, throughput, epochs, re-dispatches, trainer utilisation,
+/// device-seconds.
 /// </summary>
 public static class CloudAssemblyTelemetry
 {

@@ -101,7 +101,7 @@ public static class SubmitCommand
     {
         using var span = ClusterClient.Source.StartActivity(CommandSampler.SubmitSpan, ActivityKind.Producer);
         span?.SetTag(CloudAssemblyTelemetry.RunId, id);
-        await client.Bus.Publish(new SubmitRun(id, run), ct);
+        await client.Bus.PublishSubmitAsync(new SubmitRun(id, run), ct);
         Console.WriteLine($"submitted run {id}; waiting for the Assembler's answer");
         return span is null ? "" : ClusterClient.TraceLink(span.TraceId) is { } link ? "; its trace: " + link : $" (trace {span.TraceId})";
     }
