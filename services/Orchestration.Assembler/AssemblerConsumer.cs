@@ -1,4 +1,5 @@
 using CloudAssembly.Contracts;
+using CloudAssembly.Orchestration.Assembler.Launching;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Orchestration.Telemetry;
@@ -16,8 +17,8 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// only for the checkpoint the phase's own pointer published. Anything else is dropped with a warning, and
 /// <c>run.json</c> is not touched.
 /// </summary>
-public sealed class AssemblerConsumer(RunCoordinator coordinator, PointerStore pointers, AssemblerOptions options, TimeProvider time,
-    ILogger<AssemblerConsumer> log) :
+public sealed class AssemblerConsumer(RunCoordinator coordinator, PlacementWatch placements, PointerStore pointers, AssemblerOptions options,
+    TimeProvider time, ILogger<AssemblerConsumer> log) :
     IConsumer<SubmitRun>, IConsumer<CancelRun>, IConsumer<DatasetReady>, IConsumer<DatasetFailed>,
     IConsumer<PhaseStarted>, IConsumer<PhaseCompleted>, IConsumer<PhaseFailed>, IConsumer<PhasePreempted>
 {
@@ -62,8 +63,13 @@ public sealed class AssemblerConsumer(RunCoordinator coordinator, PointerStore p
     public Task Consume(ConsumeContext<PhaseFailed> context) =>
         FromService(context, context.Message.RunId, run => RunStateMachine.OnPhaseFailed(run, context.Message));
 
-    public Task Consume(ConsumeContext<PhasePreempted> context) =>
-        FromService(context, context.Message.RunId, run => RunStateMachine.OnPhasePreempted(run, context.Message));
+    public async Task Consume(ConsumeContext<PhasePreempted> context)
+    {
+        var preempted = context.Message;
+        var failedJob = await placements.FailedJobAsync(preempted, context.CancellationToken);
+        await FromService(context, preempted.RunId, run => failedJob is null ? RunStateMachine.OnPhasePreempted(run, preempted)
+            : RunStateMachine.OnPhaseFailed(run, PlacementWatch.PodFailed(run.Phase(preempted.Phase), failedJob, preempted.WallSeconds, preempted.DeviceSeconds)));
+    }
 
     /// <summary>An event only the services send: applied when its sender is one of them.</summary>
     private Task FromService(ConsumeContext context, string runId, Func<RunDocument, RunDocument?> change)

@@ -11,7 +11,8 @@ namespace CloudAssembly.Services.Tests;
 /// Job endpoints over HTTP (the Assembler's real KubernetesClient talks to it), the Job controller (Indexed
 /// completions, <c>backoffLimit: 0</c>, the Job's own <c>podFailurePolicy</c> rules in order, the other pods terminated
 /// when the Job fails) and the kubelet (each pod is a one-shot trainer process started with the pod's arguments and
-/// <c>JOB_COMPLETION_INDEX</c>). Kueue is not installed: its Workloads answer 404.
+/// <c>JOB_COMPLETION_INDEX</c>). Kueue admits every Job at once and is not seen (its Workloads answer 404), unless
+/// <see cref="QuotaShort"/> makes it hold them.
 /// </summary>
 public sealed class JobClusterDouble : IAsyncDisposable
 {
@@ -98,7 +99,43 @@ public sealed class JobClusterDouble : IAsyncDisposable
                     ("DELETE", [var name]) => Delete(name),
                     _ => Status(HttpStatusCode.MethodNotAllowed, $"{request.HttpMethod} {request.Url.AbsolutePath}"),
                 };
+        if (path is ["apis", "kueue.x-k8s.io", "v1beta2", "namespaces", _, "workloads"] && QuotaShort is { } message)
+            lock (jobs)
+                return (HttpStatusCode.OK, System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    apiVersion = "kueue.x-k8s.io/v1beta2",
+                    kind = "WorkloadList",
+                    items = jobs.Values.Where(j => j.Job.Spec.Suspend == true).Select(j => new
+                    {
+                        metadata = new
+                        {
+                            name = $"job-{j.Job.Metadata.Name}-5d1c2",
+                            ownerReferences = new[] { new { apiVersion = "batch/v1", kind = "Job", name = j.Job.Metadata.Name, uid = j.Job.Metadata.Uid } },
+                        },
+                        status = new { conditions = new[] { new { type = "QuotaReserved", status = "False", reason = "Pending", message } } },
+                    }),
+                }));
         return Status(HttpStatusCode.NotFound, $"the server could not find the requested resource ({request.Url.AbsolutePath})");
+    }
+
+    /// <summary>
+    /// When set, Kueue is installed and holds every suspended Job with this as its Workload's QuotaReserved message,
+    /// until <see cref="Admit"/>.
+    /// </summary>
+    public string? QuotaShort { get; set; }
+
+    /// <summary>Kueue admits the held Jobs: they are unsuspended and their pods start.</summary>
+    public void Admit()
+    {
+        lock (jobs)
+        {
+            QuotaShort = null;
+            foreach (var placed in jobs.Values.Where(j => j.Job.Spec.Suspend == true))
+            {
+                placed.Job.Spec.Suspend = false;
+                StartPods(placed);
+            }
+        }
     }
 
     /// <summary>When set, every Job creation is refused with this as the API server's 403 message (RBAC not granted).</summary>
@@ -112,9 +149,23 @@ public sealed class JobClusterDouble : IAsyncDisposable
         if (jobs.ContainsKey(name))
             return Status(HttpStatusCode.Conflict, $"jobs.batch \"{name}\" already exists");
         job.Metadata.Uid = Guid.NewGuid().ToString();
-        job.Status = new V1JobStatus { Active = job.Spec.Parallelism };
+        job.Status = new V1JobStatus();
         var placed = new PlacedJob(job, []);
         jobs[name] = placed;
+        Created.Add((name, placed.Pods));
+        // Without Kueue nothing would ever unsuspend a suspended Job; here Kueue admits at once unless told to hold.
+        if (job.Spec.Suspend == true && QuotaShort is not null)
+            return (HttpStatusCode.Created, KubernetesJson.Serialize(job));
+        job.Spec.Suspend = false;
+        StartPods(placed);
+        return (HttpStatusCode.Created, KubernetesJson.Serialize(job));
+    }
+
+    private void StartPods(PlacedJob placed)
+    {
+        var job = placed.Job;
+        var name = job.Metadata.Name;
+        job.Status.Active = job.Spec.Parallelism;
         var trainer = job.Spec.Template.Spec.Containers.Single(c => c.Name == "trainer");
         for (var index = 0; index < job.Spec.Completions; index++)
         {
@@ -128,8 +179,6 @@ public sealed class JobClusterDouble : IAsyncDisposable
             placed.Pods.Add(pod);
             _ = pod.Exited.ContinueWith(_ => PodExited(placed, pod), TaskScheduler.Default);
         }
-        Created.Add((name, placed.Pods));
-        return (HttpStatusCode.Created, KubernetesJson.Serialize(job));
     }
 
     /// <summary>The Job controller: all pods done is Complete; the first failed pod fails the Job by its policy's first matching rule.</summary>

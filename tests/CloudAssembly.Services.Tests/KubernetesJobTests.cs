@@ -73,7 +73,7 @@ public sealed class KubernetesJobTests(ITestOutputHelper output) : IDisposable
 
         var folder = BlobLayout.PhaseFolder(harness.RunId, PhaseKey.Pretrain);
         var blobs = cluster.Store.ListAsync(folder).ToBlockingEnumerable().Select(b => b.Name[folder.Length..]).ToList();
-        Assert.All(blobs, b => Assert.Matches(@"^(latest\.json|lease-[01]\.json|attempt-1/(checkpoint-[01]\.pth|log\.txt|finished_checkpoint\.pth))$", b));
+        Assert.All(blobs, b => Assert.Matches(@"^(latest\.json|lease-[01]\.json|attempt-1/(checkpoint-[01]\.pth|log\.txt|steps\.txt|finished_checkpoint\.pth))$", b));
         Assert.Contains("attempt-1/finished_checkpoint.pth", blobs);
     }
 
@@ -149,6 +149,43 @@ public sealed class KubernetesJobTests(ITestOutputHelper output) : IDisposable
             failed.Reason);
         Assert.DoesNotContain('\n', failed.Reason);
         Assert.Empty(jobs.Created);
+    }
+
+    [Fact]
+    public async Task A_job_kueue_does_not_admit_shows_why_in_watch_and_status_and_runs_once_admitted()
+    {
+        File.WriteAllText(template, PodTemplate);
+        await using var jobs = new JobClusterDouble { QuotaShort = "couldn't assign flavors to pod set main: insufficient quota for " +
+            "nvidia.com/gpu in flavor gpu, request > maximum capacity (16 > 8)" };
+        var settings = new Dictionary<string, string>(jobs.AssemblerSettings(template)) { ["Assembler__Jobs__Queue"] = "cloudassembly" };
+        await using var cluster = await ServiceCluster.StartAsync(trainers: 0, perService: s => s == "assembler" ? settings : null);
+        jobs.Attach(cluster);
+        var harness = new RunHarness(cluster.Bus, cluster.Runs, $"jobw-{Guid.NewGuid():N}"[..16]);
+        string? stored = null;
+        object outcome;
+        try
+        {
+            outcome = await harness.RunAsync(TinyRun.Fast(), e =>
+            {
+                if (e is not PhaseWaiting { Phase.Kind: PhaseKind.PT } || stored is not null)
+                    return;
+                stored = cluster.Runs.TryGetAsync(harness.RunId, default).GetAwaiter().GetResult()!.Value.Run.Phases[PhaseKey.Pretrain].Waiting;
+                jobs.Admit();
+            }, TimeSpan.FromMinutes(6));
+        }
+        finally
+        {
+            output.WriteLine(cluster.Logs);
+        }
+
+        Assert.IsType<RunCompleted>(outcome);
+        var waiting = harness.Of<PhaseWaiting>().First(w => w.Phase == PhaseKey.Pretrain);
+        Assert.Equal("waiting for admission by Kueue queue 'cloudassembly' (1 pod(s) together): couldn't assign flavors to pod set main: " +
+            "insufficient quota for nvidia.com/gpu in flavor gpu, request > maximum capacity (16 > 8)", waiting.Reason);
+        Assert.Equal(waiting.Reason, stored);
+        Assert.Equal($"PT     attempt 1 {waiting.Reason}", CloudAssembly.Cli.Progress.RunEventText.Line(waiting));
+        var pt = (await cluster.Runs.TryGetAsync(harness.RunId, default))!.Value.Run.Phases[PhaseKey.Pretrain];
+        Assert.Equal((1, null), (pt.Attempt, pt.Waiting));
     }
 
     public void Dispose() => File.Delete(template);

@@ -27,6 +27,7 @@ public sealed class RunWatcher : IAsyncDisposable
     private readonly HeartbeatWatch heartbeats;
     private readonly SemaphoreSlim order = new(1, 1);
     private readonly Dictionary<PhaseKey, int> toldAttempts = [];
+    private readonly Dictionary<PhaseKey, string> toldWaiting = [];
     private readonly TaskCompletionSource<object> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HostReceiveEndpointHandle endpoint;
     private readonly CancellationTokenSource stop = new();
@@ -154,6 +155,17 @@ public sealed class RunWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>A phase the cluster holds before it starts (<see cref="PhaseState.Waiting"/>): tells why, once per reason.</summary>
+    private void TellWaiting(RunDocument run)
+    {
+        foreach (var (phase, state) in run.Phases.OrderBy(p => p.Key))
+            if (state is { IsActive: true, Waiting: { } waiting } && toldWaiting.GetValueOrDefault(phase) != waiting)
+            {
+                toldWaiting[phase] = waiting;
+                onEvent(new PhaseWaiting(runId, phase, state.Attempt, waiting));
+            }
+    }
+
     private async Task PollAsync(TimeSpan interval)
     {
         try
@@ -193,6 +205,7 @@ public sealed class RunWatcher : IAsyncDisposable
         try
         {
             TellRedispatches(run);
+            TellWaiting(run);
             foreach (var s in silent)
                 onEvent(s);
         }

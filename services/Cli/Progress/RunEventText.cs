@@ -19,6 +19,7 @@ public static class RunEventText
         PhaseCompleted c => $"{c.Phase,-6} completed: top-1 {c.Metrics.Acc1:F2}%  top-5 {c.Metrics.Acc5:F2}%  {c.Metrics.WallSeconds:F1} s → {c.Checkpoint}",
         PhaseFailed f => $"{f.Phase,-6} attempt failed{(f.Retryable ? " (will retry)" : "")}: {f.Reason}",
         PhaseRedispatched r => $"{r.Phase,-6} dispatched again as attempt {r.Attempt}: {r.Reason}",
+        PhaseWaiting w => $"{w.Phase,-6} attempt {w.Attempt} {w.Reason}",
         RunFailed f => $"run {f.RunId} failed: {f.Reason}",
         RunCancelled c => $"run {c.RunId} cancelled: {c.Reason}",
         RunRejected r => r.Reason,

@@ -50,8 +50,7 @@ public sealed class PlacementWatch(RunCoordinator coordinator, TimeProvider time
                     new PhasePreempted(run.RunId, key, attemptId, $"the cluster stopped attempt {phase.Attempt}'s pods ({current.Detail})")), publish, ct);
                 return true;
             case PlacementState.Failed:
-                await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnPhaseFailed(r,
-                    new PhaseFailed(run.RunId, key, attemptId, $"a pod of attempt {phase.Attempt} failed ({current.Detail})", Retryable: true)), publish, ct);
+                await coordinator.ApplyAsync(run.RunId, r => RunStateMachine.OnPhaseFailed(r, PodFailed(phase, current)), publish, ct);
                 return true;
             case PlacementState.Waiting:
                 return await WaitingAsync(run, key, attemptId, current.Detail, publish, ct);
@@ -61,6 +60,20 @@ public sealed class PlacementWatch(RunCoordinator coordinator, TimeProvider time
                 return false;
         }
     }
+
+    /// <summary>
+    /// The failure behind a preemption a pod reports, if there is one: when a pod of a Job fails, Kubernetes stops the
+    /// Job's other pods with SIGTERM, and they report themselves preempted, usually before the watchdog sees the Job.
+    /// The Job's own status decides (its condition is set before the pods are stopped). Null: a real preemption, or no
+    /// Jobs to look at.
+    /// </summary>
+    public async Task<PlacedAttempt?> FailedJobAsync(PhasePreempted preempted, CancellationToken ct) =>
+        (await ObserveAsync(ct))?.FirstOrDefault(p => p.RunId == preempted.RunId && p.Phase == preempted.Phase
+            && p.AttemptId == preempted.AttemptId && p.State == PlacementState.Failed);
+
+    /// <summary>The attempt's failure as its Job tells it.</summary>
+    public static PhaseFailed PodFailed(PhaseState phase, PlacedAttempt job, double wallSeconds = 0, double deviceSeconds = 0) =>
+        new(job.RunId, job.Phase, job.AttemptId, $"a pod of attempt {phase.Attempt} failed ({job.Detail})", Retryable: true, wallSeconds, deviceSeconds);
 
     /// <summary>Takes Jobs of runs that are no longer active off the cluster (a cancelled or failed run holds no devices).</summary>
     public async Task RemoveOrphansAsync(IReadOnlyList<PlacedAttempt> placed, IReadOnlyCollection<string> activeRuns, CancellationToken ct)
