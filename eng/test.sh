@@ -11,6 +11,7 @@ bash eng/services-up.sh || exit 1
 bash eng/k8s-tools.sh || exit 1
 bash eng/install-chromium.sh || exit 1
 bash eng/install-protobuf.sh || exit 1
+bash eng/install-pika.sh || exit 1
 RESULTS=$ROOT/artifacts/test-results
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 if ! dotnet build CloudAssembly.sln -c Release -nologo -v:q -clp:ErrorsOnly; then
