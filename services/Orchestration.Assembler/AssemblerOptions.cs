@@ -12,6 +12,9 @@ namespace CloudAssembly.Orchestration.Assembler;
 public sealed record AssemblerOptions
 {
     public TimeSpan WatchdogInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many runs one watchdog sweep looks at at once.</summary>
+    public int SweepParallelism { get; init; } = 16;
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(90);
     public TimeSpan StorageGrace { get; init; } = TimeSpan.FromSeconds(90);
     public TimeSpan ProgressTimeout { get; init; } = TimeSpan.FromMinutes(30);

@@ -58,23 +58,26 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, PlacementWatch pla
         var placed = await placements.ObserveAsync(ct);
         if (placed is not null)
             await placements.RemoveOrphansAsync(placed, [.. active], ct);
-        foreach (var runId in active)
-        {
-            if (backoff.TryGetValue(runId, out var wait) && time.GetTimestamp() < wait.RetryAt)
-                continue;
-            try
+        // Runs are independent: many at once (bounded), so hundreds of runs of many nodes each are all looked at
+        // within a lease timeout, and one run that is slow to handle (an assembly) holds up no other.
+        await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = options.SweepParallelism, CancellationToken = ct },
+            async (runId, c) =>
             {
-                await SweepRunAsync(runId, placed, ct);
-                backoff.TryRemove(runId, out _);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                if (StorageFaults.IsUnavailable(e))
-                    StorageFailed(e);
-                else
-                    await RunFaultedAsync(runId, e, ct);
-            }
-        }
+                if (backoff.TryGetValue(runId, out var wait) && time.GetTimestamp() < wait.RetryAt)
+                    return;
+                try
+                {
+                    await SweepRunAsync(runId, placed, c);
+                    backoff.TryRemove(runId, out _);
+                }
+                catch (Exception e) when (!c.IsCancellationRequested)
+                {
+                    if (StorageFaults.IsUnavailable(e))
+                        StorageFailed(e);
+                    else
+                        await RunFaultedAsync(runId, e, c);
+                }
+            });
     }
 
     private async Task SweepRunAsync(string runId, IReadOnlyList<PlacedAttempt>? placed, CancellationToken ct)

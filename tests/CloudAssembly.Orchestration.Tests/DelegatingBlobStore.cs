@@ -20,7 +20,7 @@ public abstract class DelegatingBlobStore(IBlobStore store) : IBlobStore
 
     public Task<string> PutAsync(string name, Stream content, CancellationToken cancellationToken = default) => store.PutAsync(name, content, cancellationToken);
 
-    public Task<BlobContent> GetAsync(string name, CancellationToken cancellationToken = default) => store.GetAsync(name, cancellationToken);
+    public virtual Task<BlobContent> GetAsync(string name, CancellationToken cancellationToken = default) => store.GetAsync(name, cancellationToken);
 
     public Task<BlobContent> GetRangeAsync(string name, long offset, long length, CancellationToken cancellationToken = default) =>
         store.GetRangeAsync(name, offset, length, cancellationToken);
