@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Assembler.Launching;
 using CloudAssembly.Orchestration.Messaging;
 using k8s;
@@ -12,6 +13,9 @@ namespace CloudAssembly.Orchestration.Assembler;
 /// <summary>The Assembler's wiring: the run coordinator, model assembly, run reports, the lease watchdog and the <c>assembler</c> queue.</summary>
 public static class AssemblerRegistration
 {
+    /// <summary>How many runs' messages the Assembler handles at once.</summary>
+    private const int RunPartitions = 16;
+
     /// <summary>The Assembler service from configuration (section <c>Assembler</c>).</summary>
     public static IHostApplicationBuilder AddAssembler(this IHostApplicationBuilder builder) =>
         builder.AddCloudAssemblyService(bus => bus.AddAssembler(builder.Configuration.GetSection("Assembler").Get<AssemblerOptions>() ?? new AssemblerOptions()));
@@ -30,8 +34,12 @@ public static class AssemblerRegistration
         return bus.AddEndpoint(x => x.AddConsumer<AssemblerConsumer>(), (context, cfg) =>
             cfg.ReceiveEndpoint(QueueNames.Assembler, e =>
             {
-                // One message at a time: run.json is compare-and-swapped anyway, this just keeps conflicts rare.
-                e.ConcurrentMessageLimit = 1;
+                // Runs are handled side by side, each run's messages one at a time and in order (partitioned by run
+                // id): a run whose event waits out a storage outage or a slow assembly holds up no other run.
+                // run.json is compare-and-swapped anyway; the partitions just keep conflicts rare.
+                e.ConcurrentMessageLimit = RunPartitions;
+                e.PrefetchCount = RunPartitions * 2;
+                var runs = e.CreatePartitioner(RunPartitions);
                 // Long enough to ride out a storage outage; a malformed message fails at once instead.
                 e.UseMessageRetry(r =>
                 {
@@ -40,7 +48,17 @@ public static class AssemblerRegistration
                     r.Ignore<FormatException>();
                     r.Ignore<InvalidDataException>();
                 });
-                e.ConfigureConsumer<AssemblerConsumer>(context);
+                e.ConfigureConsumer<AssemblerConsumer>(context, c =>
+                {
+                    c.Message<SubmitRun>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                    c.Message<CancelRun>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                    c.Message<DatasetReady>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                    c.Message<DatasetFailed>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                    c.Message<PhaseStarted>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                    c.Message<PhaseCompleted>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                    c.Message<PhaseFailed>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                    c.Message<PhasePreempted>(m => m.UsePartitioner(runs, x => x.Message.RunId));
+                });
             }));
     }
 
