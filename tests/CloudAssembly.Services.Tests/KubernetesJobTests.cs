@@ -1,7 +1,6 @@
 using CloudAssembly.Cli.Client;
 using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Runs;
-using CloudAssembly.Training.Engine;
 using Xunit.Abstractions;
 
 namespace CloudAssembly.Services.Tests;
@@ -122,9 +121,7 @@ public sealed class KubernetesJobTests(ITestOutputHelper output) : IDisposable
         Assert.True(await attemptOne.Pods[0].WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(jobs.Created, j => j.Name.EndsWith("-pt-2-g1", StringComparison.Ordinal) && j.Pods.Count == 2);
         Assert.Contains(attemptOne.Name, jobs.Deleted);
-        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, PhaseKey.Pretrain), default))!.Value.Pointer;
-        await using var log = await cluster.Store.GetAsync(pointer.Log!);
-        var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => EpochLog.FromJson(l)!).ToList();
+        var (_, epochs) = await cluster.PhaseLogAsync(harness.RunId, PhaseKey.Pretrain);
         Assert.Equal([0, 1], epochs.Select(e => e.Epoch));
         Assert.Contains(cluster.Processes, p => p.Name.Contains("-pt-2-g1-", StringComparison.Ordinal) && p.Log.Contains("continuing at epoch 1", StringComparison.Ordinal));
         output.WriteLine($"SCENARIO pod SIGKILLed mid-epoch on a 2-pod PT Job | attempt 1 failed by its Job ({lostAfter.TotalSeconds:F0} s after the kill), a new Job " +

@@ -1,7 +1,6 @@
 using CloudAssembly.Contracts;
 using CloudAssembly.Cli.Client;
 using CloudAssembly.Orchestration.Runs;
-using CloudAssembly.Training.Engine;
 using Xunit.Abstractions;
 
 namespace CloudAssembly.Services.Tests;
@@ -52,10 +51,8 @@ public class MultiPodTests(ITestOutputHelper output)
 
         // Resumed, not restarted: each epoch once in the log, epoch 1 by attempt 2, both at world size 2; the
         // replicas' checksums agreed at every epoch end (a drift would have failed the phase).
-        var pointer = (await new PointerStore(cluster.Store).TryReadAsync(BlobLayout.Pointer(harness.RunId, PhaseKey.Pretrain), default))!.Value.Pointer;
-        Assert.Equal(BlobLayout.Log(harness.RunId, PhaseKey.Pretrain, 2), pointer.Log);
-        await using var log = await cluster.Store.GetAsync(pointer.Log!);
-        var epochs = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => EpochLog.FromJson(l)!).ToList();
+        var (log, epochs) = await cluster.PhaseLogAsync(harness.RunId, PhaseKey.Pretrain);
+        Assert.Equal(BlobLayout.Log(harness.RunId, PhaseKey.Pretrain, 2), log);
         Assert.Equal([0, 1], epochs.Select(e => e.Epoch));
         Assert.All(epochs, e => Assert.Equal((2, 64), (e.WorldSize, e.EffectiveBatch)));
         Assert.Contains(cluster.Processes, p => p.Log.Contains($"Resumed from", StringComparison.Ordinal) && p.Log.Contains("continuing at epoch 1", StringComparison.Ordinal));

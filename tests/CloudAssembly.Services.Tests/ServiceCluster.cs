@@ -1,3 +1,4 @@
+using CloudAssembly.Contracts;
 using CloudAssembly.Orchestration.Messaging;
 using CloudAssembly.Orchestration.Runs;
 using CloudAssembly.Storage;
@@ -82,6 +83,15 @@ public sealed class ServiceCluster : IAsyncDisposable
     public ServiceProcess Process(string name) => processes.Last(p => p.Name == name && !p.HasExited);
 
     public string Logs => string.Join("\n", processes.Select(p => $"===== {p.Name} =====\n{p.Log}"));
+
+    /// <summary>The epochs of <paramref name="phase"/>'s log (log.txt) as its pointer names it, and the log's blob name.</summary>
+    public async Task<(string Blob, IReadOnlyList<EpochLog> Epochs)> PhaseLogAsync(string runId, PhaseKey phase)
+    {
+        var pointer = (await new PointerStore(Store).TryReadAsync(BlobLayout.Pointer(runId, phase), default))!.Value.Pointer;
+        await using var log = await Store.GetAsync(pointer.Log!);
+        var lines = new StreamReader(log.Content).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return (pointer.Log!, [.. lines.Select(l => EpochLog.FromJson(l)!)]);
+    }
 
     /// <summary>Counts a process started outside this class (a Job's pod) as the cluster's: its log is shown and it is stopped with the cluster.</summary>
     public void Adopt(ServiceProcess process)
