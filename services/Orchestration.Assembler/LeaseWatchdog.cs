@@ -88,6 +88,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, PlacementWatch pla
         await coordinator.SendOutboxAsync(run, bus, ct);
         if (run.IsFinished)
         {
+            await coordinator.EnsureReportAsync(run, ct);
             await coordinator.Runs.Blobs.DeleteAsync(BlobLayout.Active(runId), ct);
             return;
         }

@@ -87,6 +87,11 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             log.LogCritical("Fault injection: killing the Assembler between storing run {RunId} and sending {Count} message(s)", runId, run.Outbox.Count);
             Process.GetCurrentProcess().Kill();
         }
+        if (finishedNow && options.Faults.ExitAfterFinishing)
+        {
+            log.LogCritical("Fault injection: killing the Assembler right after storing that run {RunId} finished", runId);
+            Process.GetCurrentProcess().Kill();
+        }
         if (finishedNow && run.Status == RunStatus.Completed)
             await TryReportAsync(run, ct);
         await SendOutboxAsync(run, publish, ct);
@@ -97,6 +102,19 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
         }
         if (assemble)
             await AssembleAsync(run, publish, ct);
+    }
+
+    /// <summary>
+    /// Writes a completed run's report if it is missing: the Assembler that stored the run's end may have died before
+    /// writing it. The watchdog calls this before it lets go of a finished run.
+    /// </summary>
+    public async Task EnsureReportAsync(RunDocument run, CancellationToken ct)
+    {
+        if (run.Status == RunStatus.Completed && await runs.Blobs.TryGetPropertiesAsync(BlobLayout.Report(run.RunId), ct) is null)
+        {
+            log.LogWarning("Run {RunId} completed without its report (the Assembler stopped right after); writing it now", run.RunId);
+            await TryReportAsync(run, ct);
+        }
     }
 
     private async Task TryReportAsync(RunDocument run, CancellationToken ct)

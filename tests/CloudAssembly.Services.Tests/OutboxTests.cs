@@ -60,4 +60,35 @@ public class OutboxTests(ITestOutputHelper output)
         output.WriteLine($"SCENARIO trainer clocks +5/-5 min | {done.Phases.Count} phases, none expired | nothing | attempts 1 each");
         output.WriteLine($"SCENARIO two Assemblers at once | every phase dispatched and completed once | nothing | attempts 1 each");
     }
+
+    [Fact]
+    public async Task An_Assembler_killed_right_after_storing_that_a_run_completed_still_gets_the_report_written_and_the_outcome_sent()
+    {
+        await using var cluster = await ServiceCluster.StartAsync(trainers: 2, perService: name => name == "assembler"
+            ? new Dictionary<string, string> { ["Assembler__Faults__ExitAfterFinishing"] = "true" }
+            : null);
+        var harness = new RunHarness(cluster.Bus, cluster.Runs, $"final-{Guid.NewGuid():N}"[..16]);
+        var faulty = cluster.Process("assembler");
+        object outcome;
+        try
+        {
+            var run = harness.RunAsync(TinyRun.Fast());
+            Assert.True(await faulty.WaitForExitAsync(TimeSpan.FromMinutes(6)), "the Assembler should have killed itself once the run completed");
+            Assert.Null(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Report(harness.RunId)));
+            await cluster.StartServiceAsync("Assembler", "assembler-2");
+            outcome = await run;
+            for (var poll = 0; await cluster.Store.TryGetPropertiesAsync(BlobLayout.Report(harness.RunId)) is null && poll < 60; poll++)
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+        finally
+        {
+            output.WriteLine(cluster.Logs);
+        }
+
+        Assert.IsType<RunCompleted>(outcome);
+        Assert.NotNull(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Report(harness.RunId)));
+        Assert.Contains("completed without its report", cluster.Process("assembler-2").Log);
+        output.WriteLine("SCENARIO Assembler killed right after the final compare-and-swap | the restarted Assembler sent RunCompleted and wrote the " +
+            "report | nothing | attempts 1 each");
+    }
 }
