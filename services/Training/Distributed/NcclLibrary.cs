@@ -8,7 +8,7 @@ namespace CloudAssembly.Training.Distributed;
 /// <c>--nccl</c> / <c>CLOUDASSEMBLY_NCCL</c>, then on the system library path. <c>cudaSetDevice</c> comes from the CUDA
 /// runtime libtorch already loaded.
 /// </summary>
-public sealed unsafe class NcclLibrary
+public sealed unsafe class NcclLibrary : INcclComms
 {
     public const string PathVariable = "CLOUDASSEMBLY_NCCL";
     public const int UniqueIdBytes = 128;
@@ -23,6 +23,7 @@ public sealed unsafe class NcclLibrary
     private readonly delegate* unmanaged<IntPtr, NcclResult*, NcclResult> ncclCommGetAsyncError;
     private readonly delegate* unmanaged<NcclResult, IntPtr> ncclGetErrorString;
     private readonly delegate* unmanaged<int, int> cudaSetDevice;
+    private readonly delegate* unmanaged<IntPtr, int> cudaStreamSynchronize;
 
     private NcclLibrary(IntPtr nccl, IntPtr cudart)
     {
@@ -36,6 +37,7 @@ public sealed unsafe class NcclLibrary
         ncclCommGetAsyncError = (delegate* unmanaged<IntPtr, NcclResult*, NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclCommGetAsyncError));
         ncclGetErrorString = (delegate* unmanaged<NcclResult, IntPtr>)NativeLibrary.GetExport(nccl, nameof(ncclGetErrorString));
         cudaSetDevice = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(cudart, nameof(cudaSetDevice));
+        cudaStreamSynchronize = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(cudart, nameof(cudaStreamSynchronize));
     }
 
     /// <summary>The places searched, in order, for the given settings.</summary>
@@ -94,14 +96,23 @@ public sealed unsafe class NcclLibrary
         return comms;
     }
 
-    /// <summary>In place, on the device's legacy default stream: the stream libtorch's kernels run on, so it is ordered with them.</summary>
+    /// <summary>
+    /// In place, on the device's legacy default stream: the stream libtorch's kernels run on, so it is ordered with
+    /// them. It then waits for that stream, so that an all-reduce a lost peer never joins blocks here, where
+    /// <see cref="NcclWatch"/>'s abort ends it and the caller learns why before anything reads the buffer.
+    /// </summary>
     public void AllReduce(IntPtr comm, int device, IntPtr buffer, long count, NcclDataType dataType, NcclRedOp op)
     {
         SetDevice(device);
         Check(ncclAllReduce(buffer, buffer, (nuint)count, dataType, op, comm, IntPtr.Zero), nameof(ncclAllReduce));
+        var code = cudaStreamSynchronize(IntPtr.Zero);
+        if (code != 0)
+            throw new InvalidOperationException($"cudaStreamSynchronize after ncclAllReduce on device {device} failed with CUDA error {code}.");
     }
 
-    public void Destroy(IntPtr comm, bool abort) => (abort ? ncclCommAbort : ncclCommDestroy)(comm);
+    public void Abort(IntPtr comm) => ncclCommAbort(comm);
+
+    public void Destroy(IntPtr comm) => ncclCommDestroy(comm);
 
     public NcclResult AsyncError(IntPtr comm)
     {
