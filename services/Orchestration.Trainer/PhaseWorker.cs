@@ -106,10 +106,12 @@ public sealed class PhaseWorker(IBlobStore store, LeaseStore leases, PointerStor
             await TrainAttemptAsync(command, job, lease, sync, events, span, attemptFolder, halt.Token);
             return AttemptEnd.Completed;
         }
-        catch (OperationCanceledException stopped) when (job.Preempted)
+        catch (OperationCanceledException stopped) when (job.Preempted || stopped is PeerPreemptedException)
         {
-            // Stopped by the preemption itself (at a step or an epoch boundary, or before training), not by the grace running out.
-            var graceful = stopped.CancellationToken == job.Preempt.Token || (stopped.CancellationToken == halt.Token && !job.Stop.IsCancellationRequested);
+            // Stopped by the preemption itself (at a step or an epoch boundary, or before training), not by the grace
+            // running out; or by another rank's, agreed at the same step (node 0 saved that step's checkpoint).
+            var graceful = stopped is PeerPreemptedException || stopped.CancellationToken == job.Preempt.Token
+                || (stopped.CancellationToken == halt.Token && !job.Stop.IsCancellationRequested);
             await outcome.PreemptedAsync(sync, graceful, options.ShutdownGrace);
             return AttemptEnd.Preempted;
         }

@@ -28,18 +28,15 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
 
     /// <summary>
     /// Trains the phase. <paramref name="cancellation"/> stops it at once (what was checkpointed stays);
-    /// <paramref name="preemption"/> (SIGTERM) stops a single-rank phase after its next step with a checkpoint of that
-    /// step (<see cref="StepCheckpointSaved"/>), or at an epoch boundary whose checkpoint was just saved, and then throws
-    /// <see cref="OperationCanceledException"/> too. W ranks would have to agree on the step, so for them a preemption
-    /// is a cancellation.
+    /// <paramref name="preemption"/> (SIGTERM) stops the phase after its next step with a checkpoint of that step
+    /// (<see cref="StepCheckpointSaved"/>), or at an epoch boundary whose checkpoint was just saved, and then throws
+    /// <see cref="OperationCanceledException"/> too. W ranks agree on that step: after each step they reduce their
+    /// preemption flags, so a SIGTERM that reached one rank stops them all after the same step, and rank 0 writes it.
     /// </summary>
     public PhaseResult Run(CancellationToken cancellation = default, CancellationToken preemption = default)
     {
-        using var either = options.WorldSize > 1 || options.Devices.Count > 1 ? CancellationTokenSource.CreateLinkedTokenSource(cancellation, preemption) : null;
-        if (either is not null)
-            (cancellation, preemption) = (either.Token, CancellationToken.None);
         if (collective is null && options.Devices.Count > 1)
-            return LocalRanks.Run(options, data, observer, meeting, cancellation);
+            return LocalRanks.Run(options, data, observer, meeting, cancellation, preemption);
         using var group = collective is null ? Collectives.ForProcess(options, meeting, cancellation) : null;
         try
         {
@@ -104,15 +101,19 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         for (var epoch = start.Epoch; epoch < options.Epochs; epoch++)
         {
             // Preempted while the last epoch was saved and evaluated: its checkpoint is where the next attempt starts.
-            if (epoch > start.Epoch && preemption.IsCancellationRequested)
-                throw new OperationCanceledException(preemption);
+            if (epoch > start.Epoch && DataParallel.AnyRank(preemption.IsCancellationRequested, ranks, device))
+                throw Stopped(preemption);
             var within = epoch == start.Epoch ? start.Within : null;
             SeedDropPath(dropPathRandom, ranks.Rank, epoch, within is null ? null : start.Random);
             var lr = optimizer.LearningRate = schedule.LrForEpoch(epoch, start.FreshStart);
             var (rankLoss, rankImages, seconds, stoppedAt) = trainer.Train(phaseData.Train, trainCount, epoch, Report, cancellation, within, preemption);
             if (stoppedAt is { } position)
-                throw Preempted(sampler, folder.SaveStep(PhaseCheckpoint.BuildWithinEpoch(model, optimizer, schedule, epoch, position, metadata, dropPathRandom),
-                    epoch, position.Step), epoch, position.Step, EpochTrainer.StepsPerEpoch(phaseData.Train, trainCount, options), preemption);
+            {
+                using var rankRandom = ranks.WorldSize > 1 ? DataParallel.GatherBytes(dropPathRandom.get_state(), ranks, device) : null;
+                throw !leader ? Stopped(preemption)
+                    : Preempted(sampler, folder.SaveStep(PhaseCheckpoint.BuildWithinEpoch(model, optimizer, schedule, epoch, position, metadata, dropPathRandom, rankRandom),
+                        epoch, position.Step), epoch, position.Step, EpochTrainer.StepsPerEpoch(phaseData.Train, trainCount, options), preemption);
+            }
             DataParallel.CheckReplicas(optimizer.FlatParameters, ranks, Label, epoch);
             var loss = DataParallel.MeanOverRanks(rankLoss, ranks, device);
             if (!leader)
@@ -175,7 +176,7 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         if (CheckpointMetadata.From(at.Checkpoint) is { EffectiveBatch: { } before, WorldSize: { } w } && before != options.EffectiveBatch)
             Say($"{Label}: the effective batch changed from {before} ({w} ranks) to {options.EffectiveBatch} ({ranks.WorldSize} ranks).", warning: true);
         // Inside an epoch, the drop-path generator goes on from where it stopped, not from the epoch's seed.
-        return new Start(at.StartEpoch, null, at.Within, at.Within is null ? null : at.Checkpoint["rng_state"] as Tensor,
+        return new Start(at.StartEpoch, null, at.Within, at.Within is null ? null : PhaseCheckpoint.RandomStateFor(at.Checkpoint, ranks.Rank, ranks.WorldSize),
             CheckpointMetadata.From(at.Checkpoint)?.BeforeTraining);
     }
 
@@ -215,8 +216,12 @@ public sealed class PhaseRunner(TrainOptions options, Func<TrainOptions, Device,
         sampler?.AppendTo(options.OutputDir);
         Say($"{Label}: preempted after step {step} of epoch {epoch}; saved {path} to resume from there.");
         Report(new StepCheckpointSaved(Label, epoch, step, steps, path));
-        return new OperationCanceledException(preemption);
+        return Stopped(preemption);
     }
+
+    /// <summary>Why the ranks agreed to stop: this rank's own preemption, or another rank's.</summary>
+    private static OperationCanceledException Stopped(CancellationToken preemption) =>
+        preemption.IsCancellationRequested ? new OperationCanceledException(preemption) : new PeerPreemptedException();
 
     private PhaseResult AlreadyFinished(CheckpointDirectory folder, Stopwatch clock)
     {

@@ -52,10 +52,12 @@ public static class PhaseCheckpoint
     /// preemption): the official keys as of the last finished epoch (<c>epoch</c> = <paramref name="epoch"/> − 1, so
     /// main.py's resume, were it to read the file, would redo this epoch rather than skip its rest), the weights,
     /// optimizer state and drop-path generator as they are now, and where in the epoch it stopped: <c>resume_epoch</c>,
-    /// <c>resume_step</c> and the epoch's running train-loss sum, micro-batches, images and seconds.
+    /// <c>resume_step</c> and the epoch's running train-loss sum, micro-batches, images and seconds. On W ranks,
+    /// <paramref name="rankRandom"/> holds every rank's drop-path generator state (row r is rank r's), so that each
+    /// rank resumes drawing its own masks.
     /// </summary>
     public static Dictionary<string, object?> BuildWithinEpoch(VisionTransformer model, FlatAdamW optimizer, CosineSchedule schedule,
-        int epoch, EpochPosition position, CheckpointMetadata metadata, Generator random)
+        int epoch, EpochPosition position, CheckpointMetadata metadata, Generator random, Tensor? rankRandom = null)
     {
         var checkpoint = Build(model, optimizer, schedule, epoch - 1, metadata, random);
         checkpoint[ResumeEpochKey] = epoch;
@@ -64,8 +66,21 @@ public static class PhaseCheckpoint
         checkpoint["train_micro_batches"] = position.MicroBatches;
         checkpoint["train_images"] = position.Images;
         checkpoint["train_seconds"] = position.Seconds;
+        if (rankRandom is not null)
+            checkpoint[RankRandomKey] = rankRandom;
         return checkpoint;
     }
+
+    private const string RankRandomKey = "rank_rng_states";
+
+    /// <summary>
+    /// The drop-path generator state rank <paramref name="rank"/> of <paramref name="worldSize"/> goes on from inside an
+    /// epoch: its own row of the checkpoint's per-rank states when the same number of ranks saved it, else the
+    /// <c>rng_state</c> rank 0 saved (a single-rank checkpoint, or one resumed on another world size). The row is a copy:
+    /// libtorch's <c>set_state</c> refused rank 1's row as a view of the saved rows ("Invalid mt19937 state").
+    /// </summary>
+    public static Tensor? RandomStateFor(Hashtable checkpoint, int rank, int worldSize) =>
+        checkpoint[RankRandomKey] is Tensor { shape: [var saved, _] } rows && saved == worldSize ? rows[rank].clone() : checkpoint["rng_state"] as Tensor;
 
     private const string ResumeEpochKey = "resume_epoch";
     private const string ResumeStepKey = "resume_step";

@@ -32,6 +32,34 @@ public static class DataParallel
     }
 
     /// <summary>
+    /// Whether any rank's <paramref name="flag"/> is set (a SIGTERM that reached only some pods): every rank gets the same
+    /// answer at the same point, so all stop after the same step.
+    /// </summary>
+    public static bool AnyRank(bool flag, ICollective ranks, Device device)
+    {
+        if (ranks.WorldSize == 1)
+            return flag;
+        using var buffer = tensor(new[] { flag ? 1f : 0f }, device: device);
+        ranks.AllReduce(buffer, ReduceOp.Max);
+        return buffer.cpu().item<float>() > 0;
+    }
+
+    /// <summary>
+    /// Every rank's <paramref name="state"/> (a byte tensor of one size on every rank, such as a generator's state), row
+    /// r being rank r's: each rank puts its bytes in its own row of zeros and the rows are summed, exactly, in fp32.
+    /// </summary>
+    public static Tensor GatherBytes(Tensor state, ICollective ranks, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var n = state.numel();
+        // Flat, as every collective reduces: row r is the slice [r n, (r + 1) n).
+        var rows = zeros(ranks.WorldSize * n, dtype: ScalarType.Float32, device: device);
+        rows.narrow(0, ranks.Rank * n, n).copy_(state.flatten());
+        ranks.AllReduce(rows, ReduceOp.Sum);
+        return rows.to(ScalarType.Byte).cpu().view(ranks.WorldSize, n).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Fails loudly when this rank's optimized parameters differ from any other rank's: the maximum over ranks of
     /// (Σp, Σp², −Σp, −Σp²), summed in fp64, equals this rank's own values only where every rank has the same ones.
     /// </summary>

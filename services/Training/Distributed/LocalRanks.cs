@@ -11,7 +11,7 @@ namespace CloudAssembly.Training.Distributed;
 public static class LocalRanks
 {
     public static PhaseResult Run(TrainOptions options, Func<TrainOptions, Device, PhaseData> data, Action<PhaseEvent>? observer,
-        RankMeeting? meeting, CancellationToken cancellation)
+        RankMeeting? meeting, CancellationToken cancellation, CancellationToken preemption)
     {
         var devices = options.Devices;
         if (options.WorldSize % devices.Count != 0 || options.Rank % devices.Count != 0)
@@ -28,7 +28,7 @@ public static class LocalRanks
             try
             {
                 var rank = options with { Rank = options.Rank + i, Device = device, Devices = [] };
-                results[i] = new PhaseRunner(rank, data, observer, members[i]).Run(cancellation);
+                results[i] = new PhaseRunner(rank, data, observer, members[i]).Run(cancellation, preemption);
             }
             catch (Exception e)
             {

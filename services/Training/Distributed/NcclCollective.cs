@@ -2,11 +2,13 @@ using static TorchSharp.torch;
 
 namespace CloudAssembly.Training.Distributed;
 
-/// <summary>One CUDA rank's NCCL communicator: in-place all-reduce of a device buffer.</summary>
-public sealed class NcclCollective(NcclLibrary nccl, IntPtr comm, int device, int rank, int worldSize) : ICollective
+/// <summary>
+/// One CUDA rank's NCCL communicator: in-place all-reduce of a device buffer. Once <paramref name="watch"/> aborted the
+/// communicator (a peer lost, NCCL's error, the attempt cancelled) the all-reduce throws why, and never touches the
+/// freed communicator again.
+/// </summary>
+public sealed class NcclCollective(INcclComms nccl, IntPtr comm, int device, int rank, int worldSize, NcclWatch watch) : ICollective
 {
-    private const int NcclFloat32 = 7, NcclFloat64 = 8, NcclSum = 0, NcclMax = 2;
-
     public int Rank => rank;
 
     public int WorldSize => worldSize;
@@ -19,11 +21,20 @@ public sealed class NcclCollective(NcclLibrary nccl, IntPtr comm, int device, in
     {
         var type = buffer.dtype switch
         {
-            ScalarType.Float32 => NcclFloat32,
-            ScalarType.Float64 => NcclFloat64,
+            ScalarType.Float32 => NcclDataType.Float32,
+            ScalarType.Float64 => NcclDataType.Float64,
             _ => throw new ArgumentException($"The NCCL backend reduces fp32 and fp64 buffers, not {buffer.dtype}.", nameof(buffer)),
         };
-        nccl.AllReduce(comm, device, TensorMemory.Address(buffer), buffer.numel(), type, op == ReduceOp.Sum ? NcclSum : NcclMax);
+        watch.ThrowIfAborted();
+        try
+        {
+            nccl.AllReduce(comm, device, TensorMemory.Address(buffer), buffer.numel(), type, op == ReduceOp.Sum ? NcclRedOp.Sum : NcclRedOp.Max);
+        }
+        catch (Exception) when (watch.Aborted)
+        {
+            // An aborted collective may also report an error of its own; the abort's reason is the one that explains it.
+        }
+        watch.ThrowIfAborted();
     }
 
     public void Dispose()

@@ -5,18 +5,21 @@ namespace CloudAssembly.Training.Distributed;
 /// <summary>
 /// The CUDA ranks of one process on NCCL: one communicator per device. With every rank in this process the unique id
 /// is made here; across processes (pods) the first process publishes it through the rendezvous of their
-/// <see cref="RankMeeting"/> (the run's blob folder of the attempt, or the <c>--rendezvous</c> folder).
+/// <see cref="RankMeeting"/> (the run's blob folder of the attempt, or the <c>--rendezvous</c> folder), and each rank
+/// proves it is alive there while an <see cref="NcclWatch"/> aborts the communicators if a peer stops doing so.
 /// </summary>
 public sealed class NcclGroup : IRankGroup
 {
-    private readonly NcclLibrary nccl;
+    private readonly INcclComms nccl;
     private readonly NcclCollective[] members;
-    private bool failed;
+    private readonly NcclWatch watch;
 
-    private NcclGroup(NcclLibrary nccl, NcclCollective[] members)
+    internal NcclGroup(INcclComms nccl, IReadOnlyList<(int Rank, IntPtr Comm, int Device)> comms, int worldSize, RankMeeting? meeting,
+        CancellationToken cancellation)
     {
         this.nccl = nccl;
-        this.members = members;
+        watch = new NcclWatch(nccl, [.. comms.Select(c => (c.Rank, c.Comm))], comms.Count == worldSize ? null : meeting, worldSize, cancellation);
+        members = [.. comms.Select(c => new NcclCollective(nccl, c.Comm, c.Device, c.Rank, worldSize, watch))];
     }
 
     public IReadOnlyList<ICollective> Members => members;
@@ -33,14 +36,18 @@ public sealed class NcclGroup : IRankGroup
         else
             id = meeting.Rendezvous(o.WorldSize).JoinAsync(o.Rank, devices.Count, nccl.UniqueId, cancellation).GetAwaiter().GetResult();
         var comms = nccl.InitRanks(id, o.WorldSize, o.Rank, indices);
-        return new NcclGroup(nccl, [.. comms.Select((c, i) => new NcclCollective(nccl, c, indices[i], o.Rank + i, o.WorldSize))]);
+        return new NcclGroup(nccl, [.. comms.Select((c, i) => (o.Rank + i, c, indices[i]))], o.WorldSize, meeting, cancellation);
     }
 
-    public void Fail() => failed = true;
+    /// <summary>Aborts the communicators at once, so that this process's other ranks stop waiting for the failed one.</summary>
+    public void Fail() => watch.Fail();
 
     public void Dispose()
     {
+        watch.Dispose();
+        if (watch.Aborted)
+            return;
         foreach (var member in members)
-            nccl.Destroy(member.Comm, abort: failed);
+            nccl.Destroy(member.Comm);
     }
 }

@@ -8,30 +8,36 @@ namespace CloudAssembly.Training.Distributed;
 /// <c>--nccl</c> / <c>CLOUDASSEMBLY_NCCL</c>, then on the system library path. <c>cudaSetDevice</c> comes from the CUDA
 /// runtime libtorch already loaded.
 /// </summary>
-public sealed unsafe class NcclLibrary
+public sealed unsafe class NcclLibrary : INcclComms
 {
     public const string PathVariable = "CLOUDASSEMBLY_NCCL";
     public const int UniqueIdBytes = 128;
 
-    private readonly delegate* unmanaged<byte*, int> getUniqueId;
-    private readonly delegate* unmanaged<IntPtr*, int, NcclUniqueId, int, int> commInitRank;
-    private readonly delegate* unmanaged<IntPtr, IntPtr, nuint, int, int, IntPtr, IntPtr, int> allReduce;
-    private readonly delegate* unmanaged<int> groupStart, groupEnd;
-    private readonly delegate* unmanaged<IntPtr, int> commDestroy, commAbort;
-    private readonly delegate* unmanaged<int, IntPtr> errorString;
-    private readonly delegate* unmanaged<int, int> setDevice;
+    // Each field is named as the C function it holds, and its type spells the C declaration: NcclHeaderTests checks
+    // both against NCCL's own nccl.h (tests/reference/nccl), since no GPU here ever calls them.
+    private readonly delegate* unmanaged<NcclUniqueId*, NcclResult> ncclGetUniqueId;
+    private readonly delegate* unmanaged<IntPtr*, int, NcclUniqueId, int, NcclResult> ncclCommInitRank;
+    private readonly delegate* unmanaged<IntPtr, IntPtr, nuint, NcclDataType, NcclRedOp, IntPtr, IntPtr, NcclResult> ncclAllReduce;
+    private readonly delegate* unmanaged<NcclResult> ncclGroupStart, ncclGroupEnd;
+    private readonly delegate* unmanaged<IntPtr, NcclResult> ncclCommDestroy, ncclCommAbort;
+    private readonly delegate* unmanaged<IntPtr, NcclResult*, NcclResult> ncclCommGetAsyncError;
+    private readonly delegate* unmanaged<NcclResult, IntPtr> ncclGetErrorString;
+    private readonly delegate* unmanaged<int, int> cudaSetDevice;
+    private readonly delegate* unmanaged<IntPtr, int> cudaStreamSynchronize;
 
     private NcclLibrary(IntPtr nccl, IntPtr cudart)
     {
-        getUniqueId = (delegate* unmanaged<byte*, int>)NativeLibrary.GetExport(nccl, "ncclGetUniqueId");
-        commInitRank = (delegate* unmanaged<IntPtr*, int, NcclUniqueId, int, int>)NativeLibrary.GetExport(nccl, "ncclCommInitRank");
-        allReduce = (delegate* unmanaged<IntPtr, IntPtr, nuint, int, int, IntPtr, IntPtr, int>)NativeLibrary.GetExport(nccl, "ncclAllReduce");
-        groupStart = (delegate* unmanaged<int>)NativeLibrary.GetExport(nccl, "ncclGroupStart");
-        groupEnd = (delegate* unmanaged<int>)NativeLibrary.GetExport(nccl, "ncclGroupEnd");
-        commDestroy = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(nccl, "ncclCommDestroy");
-        commAbort = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(nccl, "ncclCommAbort");
-        errorString = (delegate* unmanaged<int, IntPtr>)NativeLibrary.GetExport(nccl, "ncclGetErrorString");
-        setDevice = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(cudart, "cudaSetDevice");
+        ncclGetUniqueId = (delegate* unmanaged<NcclUniqueId*, NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclGetUniqueId));
+        ncclCommInitRank = (delegate* unmanaged<IntPtr*, int, NcclUniqueId, int, NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclCommInitRank));
+        ncclAllReduce = (delegate* unmanaged<IntPtr, IntPtr, nuint, NcclDataType, NcclRedOp, IntPtr, IntPtr, NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclAllReduce));
+        ncclGroupStart = (delegate* unmanaged<NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclGroupStart));
+        ncclGroupEnd = (delegate* unmanaged<NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclGroupEnd));
+        ncclCommDestroy = (delegate* unmanaged<IntPtr, NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclCommDestroy));
+        ncclCommAbort = (delegate* unmanaged<IntPtr, NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclCommAbort));
+        ncclCommGetAsyncError = (delegate* unmanaged<IntPtr, NcclResult*, NcclResult>)NativeLibrary.GetExport(nccl, nameof(ncclCommGetAsyncError));
+        ncclGetErrorString = (delegate* unmanaged<NcclResult, IntPtr>)NativeLibrary.GetExport(nccl, nameof(ncclGetErrorString));
+        cudaSetDevice = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(cudart, nameof(cudaSetDevice));
+        cudaStreamSynchronize = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(cudart, nameof(cudaStreamSynchronize));
     }
 
     /// <summary>The places searched, in order, for the given settings.</summary>
@@ -69,10 +75,9 @@ public sealed unsafe class NcclLibrary
 
     public byte[] UniqueId()
     {
-        var id = new byte[UniqueIdBytes];
-        fixed (byte* p = id)
-            Check(getUniqueId(p), "ncclGetUniqueId");
-        return id;
+        NcclUniqueId id;
+        Check(ncclGetUniqueId(&id), nameof(ncclGetUniqueId));
+        return [.. (ReadOnlySpan<byte>)id];
     }
 
     /// <summary>One communicator per local rank, created together (NCCL's group calls), each on its device.</summary>
@@ -80,36 +85,54 @@ public sealed unsafe class NcclLibrary
     {
         var id = NcclUniqueId.From(uniqueId);
         var comms = new IntPtr[deviceIndices.Count];
-        Check(groupStart(), "ncclGroupStart");
+        Check(ncclGroupStart(), nameof(ncclGroupStart));
         for (var i = 0; i < comms.Length; i++)
         {
             SetDevice(deviceIndices[i]);
             fixed (IntPtr* comm = &comms[i])
-                Check(commInitRank(comm, worldSize, id, firstRank + i), "ncclCommInitRank");
+                Check(ncclCommInitRank(comm, worldSize, id, firstRank + i), nameof(ncclCommInitRank));
         }
-        Check(groupEnd(), "ncclGroupEnd");
+        Check(ncclGroupEnd(), nameof(ncclGroupEnd));
         return comms;
     }
 
-    /// <summary>In place, on the device's legacy default stream: the stream libtorch's kernels run on, so it is ordered with them.</summary>
-    public void AllReduce(IntPtr comm, int device, IntPtr buffer, long count, int dataType, int op)
+    /// <summary>
+    /// In place, on the device's legacy default stream: the stream libtorch's kernels run on, so it is ordered with
+    /// them. It then waits for that stream, so that an all-reduce a lost peer never joins blocks here, where
+    /// <see cref="NcclWatch"/>'s abort ends it and the caller learns why before anything reads the buffer.
+    /// </summary>
+    public void AllReduce(IntPtr comm, int device, IntPtr buffer, long count, NcclDataType dataType, NcclRedOp op)
     {
         SetDevice(device);
-        Check(allReduce(buffer, buffer, (nuint)count, dataType, op, comm, IntPtr.Zero), "ncclAllReduce");
+        Check(ncclAllReduce(buffer, buffer, (nuint)count, dataType, op, comm, IntPtr.Zero), nameof(ncclAllReduce));
+        var code = cudaStreamSynchronize(IntPtr.Zero);
+        if (code != 0)
+            throw new InvalidOperationException($"cudaStreamSynchronize after ncclAllReduce on device {device} failed with CUDA error {code}.");
     }
 
-    public void Destroy(IntPtr comm, bool abort) => (abort ? commAbort : commDestroy)(comm);
+    public void Abort(IntPtr comm) => ncclCommAbort(comm);
+
+    public void Destroy(IntPtr comm) => ncclCommDestroy(comm);
+
+    public NcclResult AsyncError(IntPtr comm)
+    {
+        NcclResult error;
+        Check(ncclCommGetAsyncError(comm, &error), nameof(ncclCommGetAsyncError));
+        return error;
+    }
+
+    public string Describe(NcclResult code) => Marshal.PtrToStringAnsi(ncclGetErrorString(code)) ?? $"NCCL error {(int)code}";
 
     private void SetDevice(int device)
     {
-        var code = setDevice(device);
+        var code = cudaSetDevice(device);
         if (code != 0)
             throw new InvalidOperationException($"cudaSetDevice({device}) failed with CUDA error {code}.");
     }
 
-    private void Check(int code, string call)
+    private void Check(NcclResult code, string call)
     {
-        if (code != 0)
-            throw new InvalidOperationException($"{call} failed: {Marshal.PtrToStringAnsi(errorString(code))} (NCCL error {code}).");
+        if (code != NcclResult.Success)
+            throw new InvalidOperationException($"{call} failed: {Describe(code)} (NCCL error {(int)code}).");
     }
 }

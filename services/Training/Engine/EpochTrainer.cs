@@ -46,9 +46,9 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
 
     /// <summary>
     /// Trains epoch <paramref name="epoch"/> from <paramref name="from"/> (its start unless resumed mid-epoch: the
-    /// loader skips the batches of the steps already taken). Once <paramref name="preemption"/> is requested, a
-    /// single-rank phase stops after the step under way and returns where it stopped; W ranks, which would have to
-    /// agree on that step, stop at once through <paramref name="cancellation"/> instead.
+    /// loader skips the batches of the steps already taken). Once <paramref name="preemption"/> is requested (on any
+    /// rank: after each step the W ranks reduce their flags, so they agree), the phase stops after the step under way and
+    /// returns where it stopped, with the loss summed so far averaged over the ranks (what a resume may start every rank from).
     /// </summary>
     public (double Loss, long Images, double Seconds, EpochPosition? StoppedAt) Train(BatchLoader loader, int datasetCount, int epoch,
         Action<PhaseEvent> report, CancellationToken cancellation, EpochPosition? from = null, CancellationToken preemption = default)
@@ -94,9 +94,12 @@ public sealed class EpochTrainer(VisionTransformer model, FlatAdamW optimizer, M
             if (sampler is not null && seen % options.UpdateFreq == 0 && StepSampler.IsDue(seen / options.UpdateFreq, steps))
                 sampler.Record(epoch, seen / options.UpdateFreq, steps, lossSum.item<double>(), seen, optimizer.LearningRate, images,
                     from.Seconds + clock.Elapsed.TotalSeconds, ranks.WorldSize);
-            if (ranks.WorldSize == 1 && preemption.IsCancellationRequested && seen % options.UpdateFreq == 0 && seen < microBatches)
-                return (lossSum.item<double>() / seen, images, from.Seconds + clock.Elapsed.TotalSeconds,
-                    new EpochPosition(seen / options.UpdateFreq, lossSum.item<double>(), seen, images, from.Seconds + clock.Elapsed.TotalSeconds));
+            if (seen % options.UpdateFreq == 0 && seen < microBatches && DataParallel.AnyRank(preemption.IsCancellationRequested, ranks, lossSum.device))
+            {
+                var sum = DataParallel.MeanOverRanks(lossSum.item<double>(), ranks, lossSum.device);
+                return (sum / seen, images, from.Seconds + clock.Elapsed.TotalSeconds,
+                    new EpochPosition(seen / options.UpdateFreq, sum, seen, images, from.Seconds + clock.Elapsed.TotalSeconds));
+            }
             if (!onGpu || seen % GpuLossCheckInterval == 0 || seen == microBatches)
                 CheckFinite(lossSum, seen, epoch);
             var elapsed = clock.Elapsed.TotalSeconds;
