@@ -86,7 +86,7 @@ public class DataParallelTests
             Assert.True(Math.Abs(lr - expected[epoch]) <= 1e-9 * expected[epoch], $"epoch {epoch}: lr {lr} vs official {expected[epoch]}");
         }
         Assert.Single(messages, m => m.Contains("effective batch 2 x 32 x 2 = 128"));
-        Assert.Equal(["checkpoint-0.pth", "checkpoint-1.pth", CheckpointDirectory.FinishedName, "log.txt"],
+        Assert.Equal(["checkpoint-0.pth", "checkpoint-1.pth", CheckpointDirectory.FinishedName, "log.txt", "steps.txt"],
             Directory.GetFiles(folder).Select(Path.GetFileName).Order());
     }
 
