@@ -88,6 +88,7 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, PlacementWatch pla
         await coordinator.SendOutboxAsync(run, bus, ct);
         if (run.IsFinished)
         {
+            // Only once what finishing decided is done (the outcome sent above, the report) does the run leave the worklist.
             await coordinator.EnsureReportAsync(run, ct);
             await coordinator.Runs.Blobs.DeleteAsync(BlobLayout.Active(runId), ct);
             return;

@@ -62,7 +62,7 @@ public class MultiPodTests(ITestOutputHelper output)
         var folder = BlobLayout.PhaseFolder(harness.RunId, PhaseKey.Pretrain);
         var blobs = cluster.Store.ListAsync(folder).ToBlockingEnumerable().Select(b => b.Name[folder.Length..]).ToList();
         output.WriteLine($"PT blobs: {string.Join(", ", blobs)}");
-        Assert.All(blobs, b => Assert.Matches(@"^(latest\.json|lease-[01]\.json|attempt-[12]/(checkpoint-[01]\.pth|log\.txt|finished_checkpoint\.pth))$", b));
+        Assert.All(blobs, b => Assert.Matches(@"^(latest\.json|lease-[01]\.json|attempt-[12]/(checkpoint-[01]\.pth|log\.txt|steps\.txt|finished_checkpoint\.pth))$", b));
         Assert.Contains("attempt-2/finished_checkpoint.pth", blobs);
         output.WriteLine($"SCENARIO rank SIGKILLed mid-epoch on a 2-pod PT | attempt 1 failed as a whole ({redispatched.Reason}); both nodes resumed at " +
             "epoch 1 | the steps of epoch 1 before the kill | attempts 2");

@@ -77,7 +77,7 @@ public class OutboxTests(ITestOutputHelper output)
             Assert.Null(await cluster.Store.TryGetPropertiesAsync(BlobLayout.Report(harness.RunId)));
             await cluster.StartServiceAsync("Assembler", "assembler-2");
             outcome = await run;
-            for (var poll = 0; await cluster.Store.TryGetPropertiesAsync(BlobLayout.Report(harness.RunId)) is null && poll < 60; poll++)
+            for (var poll = 0; await cluster.Store.TryGetPropertiesAsync(BlobLayout.Report(harness.RunId)) is null && poll < 240; poll++)
                 await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
         finally

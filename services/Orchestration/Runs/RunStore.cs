@@ -45,9 +45,9 @@ public sealed class RunStore(IBlobStore store)
             next = next with { UpdatedAt = DateTimeOffset.UtcNow };
             try
             {
+                // A finished run keeps its active marker until the watchdog has sent its outbox and written its
+                // report: the Assembler that finished it may die right after this write.
                 await store.PutIfMatchAsync(BlobLayout.Run(runId), new MemoryStream(RunJson.Serialize(next)), current.ETag, ct);
-                if (next.IsFinished && !current.Run.IsFinished)
-                    await store.DeleteAsync(BlobLayout.Active(runId), ct);
                 return (next, true);
             }
             catch (BlobConditionFailedException)
