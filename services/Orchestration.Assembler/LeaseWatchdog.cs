@@ -85,13 +85,22 @@ public sealed class LeaseWatchdog(RunCoordinator coordinator, PlacementWatch pla
         if (await coordinator.Runs.TryGetAsync(runId, ct) is not { } stored)
             return;
         var run = stored.Run;
-        await coordinator.SendOutboxAsync(run, bus, ct);
         if (run.IsFinished)
         {
-            // Only once what finishing decided is done (the outcome sent above, the report) does the run leave the worklist.
+            // The Assembler that finished the run writes its report, then sends the outcome; only if it has not done so
+            // within a lease timeout (it died) does the watchdog, in the same order. Then the run leaves the worklist.
+            if (time.GetUtcNow() - run.UpdatedAt < options.LeaseTimeout)
+                return;
             await coordinator.EnsureReportAsync(run, ct);
+            await coordinator.SendOutboxAsync(run, bus, ct);
             await coordinator.Runs.Blobs.DeleteAsync(BlobLayout.Active(runId), ct);
             return;
+        }
+        if (run.Outbox.Count > 0)
+        {
+            // What is still in the outbox belongs to the run's story: sent under its trace, so the work it starts links to it.
+            using var sending = CloudAssemblyTelemetry.StartRunActivity("send outbox", runId, run.TraceParent);
+            await coordinator.SendOutboxAsync(run, bus, ct);
         }
         foreach (var (key, phase) in run.Phases.Where(p => p.Value.IsActive))
         {
