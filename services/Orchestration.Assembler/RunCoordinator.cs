@@ -34,17 +34,19 @@ public sealed class RunCoordinator(RunStore runs, ModelAssemblyService assembly,
             return;
         }
         var created = await runs.TryCreateAsync(RunStateMachine.Create(submit, time.GetUtcNow(), traceParent, owner), ct);
-        if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var owned } && !MayChange(owned, owner))
+        if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var existing })
         {
-            await RejectAsync(submit.RunId, $"Run '{submit.RunId}' belongs to broker user '{owned.Owner}'; nothing was submitted: choose another run id.",
-                record: false, publish, ct);
-            return;
-        }
-        if (!created && await runs.TryGetAsync(submit.RunId, ct) is { Run: var existing } && SpecDifferences.Between(existing.Spec, submit.Spec).Count > 0)
-        {
-            await RejectAsync(submit.RunId, $"Run '{submit.RunId}' already exists ({existing.Status}) with a different spec; nothing was submitted: " +
-                "choose another run id, or replace the run once it has finished.", record: false, publish, ct);
-            return;
+            var refusal = !MayChange(existing, owner)
+                ? $"Run '{submit.RunId}' belongs to broker user '{existing.Owner}'; nothing was submitted: choose another run id."
+                : SpecDifferences.Between(existing.Spec, submit.Spec).Count > 0
+                    ? $"Run '{submit.RunId}' already exists ({existing.Status}) with a different spec; nothing was submitted: " +
+                      "choose another run id, or replace the run once it has finished."
+                    : null;
+            if (refusal is not null)
+            {
+                await RejectAsync(submit.RunId, refusal, record: false, publish, ct);
+                return;
+            }
         }
         log.LogInformation(created ? "Run {RunId} submitted" : "Run {RunId} was already submitted", submit.RunId);
         await ApplyAsync(submit.RunId, run => run.DatasetRequested ? null : run, publish, ct);

@@ -20,6 +20,7 @@ public sealed class KubernetesJobLauncher(IKubernetes api, V1PodTemplateSpec tem
     : IAttemptLauncher
 {
     private static readonly string OurJobs = $"{AttemptJob.ManagedByLabel}={AttemptJob.ManagedBy}";
+    private readonly int gpusPerPod = AttemptJobTemplate.GpusPerPod(template);
 
     public bool ResendsUnclaimed => false;
 
@@ -34,9 +35,8 @@ public sealed class KubernetesJobLauncher(IKubernetes api, V1PodTemplateSpec tem
         try
         {
             await api.BatchV1.CreateNamespacedJobAsync(job, options.Namespace, cancellationToken: ct);
-            var gpus = AttemptJobTemplate.GpusPerPod(template);
             log.LogInformation("Created Job {Job} for {AttemptId}: {Nodes} pod(s){Gpus}{Queue}", job.Metadata.Name, first.AttemptId, first.Nodes,
-                gpus > 0 ? $" × {gpus} GPU(s)" : "", string.IsNullOrEmpty(options.Queue) ? "" : $", waiting for admission by Kueue queue '{options.Queue}'");
+                gpusPerPod > 0 ? $" × {gpusPerPod} GPU(s)" : "", string.IsNullOrEmpty(options.Queue) ? "" : $", waiting for admission by Kueue queue '{options.Queue}'");
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -53,8 +53,7 @@ public sealed class KubernetesJobLauncher(IKubernetes api, V1PodTemplateSpec tem
     {
         var jobs = await api.BatchV1.ListNamespacedJobAsync(options.Namespace, labelSelector: OurJobs, cancellationToken: ct);
         var admissions = jobs.Items.Any(j => j.Spec?.Suspend == true) ? await AdmissionsAsync(ct) : new Dictionary<string, string>();
-        var gpus = AttemptJobTemplate.GpusPerPod(template);
-        return [.. jobs.Items.Select(j => JobPlacement.Of(j, admissions, options.Queue, gpus)).OfType<PlacedAttempt>()];
+        return [.. jobs.Items.Select(j => JobPlacement.Of(j, admissions, options.Queue, gpusPerPod)).OfType<PlacedAttempt>()];
     }
 
     public Task RemoveAsync(PlacedAttempt attempt, CancellationToken ct) => DeleteAsync(attempt.Name, ct);
